@@ -1,0 +1,1 @@
+export { XlatError } from './errors.js';
