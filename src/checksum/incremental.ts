@@ -59,7 +59,9 @@ export function update32(hc: number, oldU32: number, newU32: number): number {
 /**
  * New checksum after a whole summed region is replaced, e.g. the IPv4 pseudo-header by the IPv6
  * one when translating UDP, TCP or ICMP: eqn. 3 with m and m' the folded sums of the old and new
- * region (valid because the ones'-complement sum is associative, RFC 1071 §2(A)).
+ * region (valid because the ones'-complement sum is associative, RFC 1071 §2(A)). The region must
+ * start an even number of octets into the checksummed data; otherwise byte-swap its sums first
+ * (RFC 1071 §2(B)).
  *
  * @param hc     checksum field value before the change, 0..0xffff
  * @param oldSum folded sum of the old region (e.g. `pseudoSum4(...)`), 0..0xffff

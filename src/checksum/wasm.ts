@@ -33,10 +33,11 @@ const MAX_PAGES = 65536;
 const ARENA_ALIGN = 64;
 
 /**
- * Below this many octets sum16 stays in JavaScript: the JS->WASM call costs more than the SIMD
- * loop saves. Measured with bench/checksum.bench.ts (Node 20, x86-64): see docs/checksum-wasm.md.
+ * Below this many octets sum16 stays in JavaScript: the JS->WASM call (about 10 ns) costs more than
+ * the loop saves. bench/checksum.bench.ts on Node 20, x86-64, put the crossover between 32 and 40
+ * octets, so an IPv4 header without options is summed in JS. See src/checksum/README.md.
  */
-export const DEFAULT_JS_CUTOFF = 16;
+export const DEFAULT_JS_CUTOFF = 40;
 
 /** Options for {@link WasmChecksum.load}. */
 export interface WasmChecksumOptions {
@@ -76,6 +77,8 @@ export class WasmChecksum implements Checksum {
   readonly jsCutoff: number;
   readonly #buffer: ArrayBuffer;
   readonly #wasmSum16: (ptr: number, len: number, initial: number) => number;
+  /** Views from arena()/slots() carry their address under this key (see sum16 for why). */
+  readonly #addr = Symbol('xlat464.checksum.wasmAddress');
   #next = 0;
 
   private constructor(memory: WasmMemory, exports: ChecksumExports, simd: boolean, jsCutoff: number) {
@@ -154,7 +157,12 @@ export class WasmChecksum implements Checksum {
       );
     }
     this.#next = start + len;
-    return new Uint8Array(this.#buffer, start, len);
+    return this.#tag(new Uint8Array(this.#buffer, start, len));
+  }
+
+  #tag(view: Uint8Array): Uint8Array {
+    Object.defineProperty(view, this.#addr, { value: view.byteOffset });
+    return view;
   }
 
   /**
@@ -167,7 +175,7 @@ export class WasmChecksum implements Checksum {
     const stride = Math.ceil(len / ARENA_ALIGN) * ARENA_ALIGN;
     const block = this.arena(stride * count);
     const out: Uint8Array[] = [];
-    for (let i = 0; i < count; i++) out.push(block.subarray(i * stride, i * stride + len));
+    for (let i = 0; i < count; i++) out.push(this.#tag(block.subarray(i * stride, i * stride + len)));
     return out;
   }
 
@@ -181,9 +189,17 @@ export class WasmChecksum implements Checksum {
    * @example cs.sum16(pkt, 0, 20) // 0xffff for an IPv4 header whose checksum verifies
    */
   sum16(buf: Uint8Array, off: number, len: number, initial = 0): number {
-    if (buf.buffer !== this.#buffer || len < this.jsCutoff) return referenceSum16(buf, off, len, initial);
+    if (len < this.jsCutoff) return referenceSum16(buf, off, len, initial);
+    // In Node 20 the `.buffer` and `.byteOffset` getters are not inlined and cost 10-25 ns each,
+    // more than the WASM call itself; views handed out by arena()/slots() carry their address as
+    // a property, which reads in about 1 ns. Any other view takes the getters.
+    let addr = (buf as Uint8Array & Record<symbol, number | undefined>)[this.#addr];
+    if (addr === undefined) {
+      if (buf.buffer !== this.#buffer) return referenceSum16(buf, off, len, initial);
+      // byteOffset, not 0: buf is usually a subarray of the arena.
+      addr = buf.byteOffset;
+    }
     checkRange(buf, off, len);
-    // byteOffset, not 0: buf is usually a subarray of the arena.
-    return this.#wasmSum16(buf.byteOffset + off, len, initial);
+    return this.#wasmSum16(addr + off, len, initial);
   }
 }

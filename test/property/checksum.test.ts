@@ -57,13 +57,18 @@ function load(b: Uint8Array): void {
   for (const area of [simdArea, scalarArea, autoArea, plainArea]) area.set(b);
 }
 
-/** All four paths on the same bytes at the same position inside views starting at `base`. */
+/**
+ * All four paths on the same bytes at the same position inside views starting at `base`. Base 0
+ * passes the arena views themselves (which carry their address), others a caller-made subarray
+ * (found through .buffer/.byteOffset).
+ */
 function agree(base: number, off: number, len: number, initial: number): boolean {
-  const expected = sum16(plainArea.subarray(base), off, len, initial);
+  const view = (area: Uint8Array): Uint8Array => (base === 0 ? area : area.subarray(base));
+  const expected = sum16(view(plainArea), off, len, initial);
   const got = [
-    simd.sum16(simdArea.subarray(base), off, len, initial),
-    scalar.sum16(scalarArea.subarray(base), off, len, initial),
-    auto.sum16(autoArea.subarray(base), off, len, initial),
+    simd.sum16(view(simdArea), off, len, initial),
+    scalar.sum16(view(scalarArea), off, len, initial),
+    auto.sum16(view(autoArea), off, len, initial),
   ];
   if (got.every((g) => g === expected)) return true;
   throw new Error(

@@ -61,15 +61,19 @@ test('arena hands out zero-filled, 64-octet aligned views inside the module memo
   assert.throws(() => cs.arena(-1), { code: 'ERR_XLAT_ARENA_FULL' });
 });
 
-test('slots gives count aligned, non-overlapping views of the requested length', () => {
+test('slots gives count aligned, non-overlapping views of the requested length that sum in WASM', () => {
   const cs = WasmChecksum.load({ memoryBytes: 1 << 20 });
   const rx = cs.slots(8, 1500);
   assert.equal(rx.length, 8);
   for (let i = 0; i < rx.length; i++) {
-    assert.equal(rx[i]!.byteLength, 1500);
-    assert.equal(rx[i]!.byteOffset % 64, 0);
-    if (i > 0) assert.ok(rx[i]!.byteOffset >= rx[i - 1]!.byteOffset + 1500);
+    const slot = rx[i]!;
+    assert.equal(slot.byteLength, 1500);
+    assert.equal(slot.byteOffset % 64, 0);
+    if (i > 0) assert.ok(slot.byteOffset >= rx[i - 1]!.byteOffset + 1500);
+    for (let j = 0; j < slot.length; j++) slot[j] = (i * 131 + j * 7) & 0xff;
   }
+  // Each slot carries its own address: a mix-up would sum a neighbour's bytes.
+  for (const slot of rx) assert.equal(cs.sum16(slot, 1, 1499, 3), sum16(slot.slice(), 1, 1499, 3));
 });
 
 test('sum16 falls back to the reference for buffers outside the module memory, including another worker\'s', () => {
