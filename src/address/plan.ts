@@ -33,9 +33,9 @@ const MAX_TENANT_BITS = 32;
  *
  * @example
  *   const plan = new AddressPlan({ domain: 'fd00:64::/48', tenantBits: 16 });
- *   plan.prefixOf(7) === 'fd00:64:7::/64';
- *   plan.encode(7, '10.0.0.1') === 'fd00:64:7:0:a:0:1:0';
- *   plan.decode('fd00:64:7:0:a:0:1:0') // { tenantId: 7, ipv4: '10.0.0.1' }
+ *   plan.prefixOf(7) === 'fd00:64:0:7::/64'; // fd00:64::/48 is fd00:64:0::/48
+ *   plan.encode(7, '10.0.0.1') === 'fd00:64:0:7:a:0:100:0';
+ *   plan.decode('fd00:64:0:7:a:0:100:0') // { tenantId: 7, ipv4: '10.0.0.1' }
  */
 export class AddressPlan {
   /** The domain prefix. */
@@ -160,7 +160,7 @@ export class AddressPlan {
   /**
    * Tenant `id`'s RFC 6052 prefix as text.
    *
-   * @example new AddressPlan({ domain: 'fd00:64::/48', tenantBits: 16 }).prefixOf(7) === 'fd00:64:7::/64'
+   * @example new AddressPlan({ domain: 'fd00:64::/48', tenantBits: 16 }).prefixOf(7) === 'fd00:64:0:7::/64'
    */
   prefixOf(id: number): string {
     return formatPrefix6(this.prefix6Of(id));
@@ -169,7 +169,7 @@ export class AddressPlan {
   /**
    * The IPv6 address of `ipv4` inside tenant `id` (RFC 6052 §2.2 under the tenant prefix).
    *
-   * @example plan.encode(7, '192.0.2.33') === 'fd00:64:7:0:c0:2:2100:0'
+   * @example plan.encode(7, '192.0.2.33') === 'fd00:64:0:7:c0:2:2100:0'
    */
   encode(id: number, ipv4: string): string {
     this.checkId(id);
@@ -182,7 +182,7 @@ export class AddressPlan {
    * Which tenant and IPv4 address an IPv6 address stands for, or null if it is outside the
    * domain or its u octet is not zero.
    *
-   * @example plan.decode('fd00:64:7:0:c0:2:2100:0') // { tenantId: 7, ipv4: '192.0.2.33' }
+   * @example plan.decode('fd00:64:0:7:c0:2:2100:0') // { tenantId: 7, ipv4: '192.0.2.33' }
    */
   decode(ipv6: string): { tenantId: number; ipv4: string } | null {
     const a = parseIPv6(ipv6);

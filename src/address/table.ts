@@ -325,7 +325,7 @@ export class TenantTable {
    * ...), with no EAM, no PLAT and every IPv4 address its own. Nothing is materialised per
    * tenant: lookups are arithmetic on the plan (for the CLI's `--plan`).
    *
-   * @example TenantTable.fromPlan(AddressPlan.parse('fd00:64::/48+16')).encode('7', '10.0.0.1') === 'fd00:64:7:0:a:0:1:0'
+   * @example TenantTable.fromPlan(AddressPlan.parse('fd00:64::/48+16')).encode('7', '10.0.0.1') === 'fd00:64:0:7:a:0:100:0'
    */
   static fromPlan(plan: AddressPlan): TenantTable {
     return new TenantTable({ tenants: [] }, plan);
