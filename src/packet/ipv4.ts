@@ -204,6 +204,10 @@ export class Ipv4View {
   isFragment(): boolean {
     return (be16(this.buf, this.off + IPV4_FLAGS_FRAG) & (MF | FRAG_MASK)) !== 0;
   }
+  /** False for a non-first fragment (offset ≠ 0): its payload starts mid-datagram, with no transport header. */
+  hasUpperHeader(): boolean {
+    return (be16(this.buf, this.off + IPV4_FLAGS_FRAG) & FRAG_MASK) === 0;
+  }
   /** Time to Live. */
   ttl(): number {
     return this.buf[this.off + IPV4_TTL]!;
