@@ -71,7 +71,7 @@ export class EamTable {
 
   /**
    * @param entries every tenant's entries; the caller has checked RFC 7757 §3 and that IPv6
-   *   sides of different tenants do not overlap
+   *   sides do not overlap (TenantTable refuses any nesting on the IPv6 side)
    * @param tenants number of tenants (indices are 0..tenants-1)
    * @throws XlatError `ERR_XLAT_BAD_TENANT` for a tenant that lists the same IPv4 or IPv6 side twice
    */

@@ -311,10 +311,14 @@ export class TenantTable {
    * Refuses, with `ERR_XLAT_BAD_TENANT` and a path: duplicate names; a tenant with none of
    * prefix/id/eam, or with both prefix and id; an id without a plan or beyond its tenant bits;
    * tenant prefixes that overlap each other (plan-derived ones included) or an explicit prefix
-   * inside the plan domain; an EAM IPv6 side that overlaps another tenant's prefix or EAM
-   * (a tenant's own EAMs may nest, and may sit inside its own prefix); a PLAT prefix that
-   * overlaps any tenant prefix, EAM IPv6 side, the plan domain or a different PLAT prefix.
-   * Identical PLAT prefixes are shared, not overlapping.
+   * inside the plan domain; an EAM IPv6 side that overlaps any tenant prefix (its own too),
+   * another EAM IPv6 side (its own too) or the plan domain; a tenant that maps the same EAM
+   * IPv4 side twice; a PLAT prefix that overlaps any tenant prefix, EAM IPv6 side, the plan
+   * domain or a different PLAT prefix. Identical PLAT prefixes are shared, not overlapping.
+   * EAM IPv4 sides of one tenant may nest (longest match, RFC 7757 §3.2).
+   *
+   * Together these make encoding one-to-one: two different (tenant, IPv4) pairs never get the
+   * same IPv6 address, except through a shared PLAT prefix, which is shared on purpose.
    */
   static fromParsed(spec: TenantsSpec): TenantTable {
     return new TenantTable(spec, undefined);
@@ -647,23 +651,16 @@ function compareItems(a: Item, b: Item): number {
   return a.len - b.len || a.tenant - b.tenant || a.kind - b.kind || a.sub - b.sub;
 }
 
-/** Whether `inner` may sit inside `outer` (the stack holds every prefix enclosing `inner`). */
-function allowedInside(outer: Item, inner: Item, stack: readonly Item[], tenants: readonly TenantSpec[]): boolean {
-  switch (outer.kind) {
-    case Kind.Domain:
-      if (inner.kind === Kind.Prefix) return isPlanDerived(inner, tenants);
-      // An EAM inside the plan domain must stay inside its own tenant's derived prefix, or
-      // plan arithmetic and the table would disagree about who owns the address.
-      if (inner.kind === Kind.Eam) return stack.some((s) => s.kind === Kind.Prefix && s.tenant === inner.tenant);
-      return false;
-    case Kind.Prefix:
-      return inner.kind === Kind.Eam && inner.tenant === outer.tenant;
-    case Kind.Eam:
-      // RFC 7757 longest match lets one tenant nest its own entries, but not repeat one.
-      return inner.kind === Kind.Eam && inner.tenant === outer.tenant && inner.len !== outer.len;
-    default:
-      return false;
-  }
+/**
+ * Whether `inner` may sit inside `outer`. Only a plan-derived tenant prefix may sit inside the
+ * plan domain; nothing else nests. In particular an EAM IPv6 side may not sit inside another
+ * EAM IPv6 side or a tenant prefix, not even the tenant's own: with EAM consulted first
+ * (RFC 7757), the outer rule would hand out an IPv6 address that the inner entry also hands
+ * out for a different IPv4 address, and the reply would go to the wrong host. (Nesting on the
+ * IPv4 side is fine and is what longest-match EAM is for: it keeps encoding one-to-one.)
+ */
+function allowedInside(outer: Item, inner: Item, tenants: readonly TenantSpec[]): boolean {
+  return outer.kind === Kind.Domain && isPlanDerived(inner, tenants);
 }
 
 /** True if the item is a tenant prefix derived from the plan (`id`), not given as `prefix`. */
@@ -702,7 +699,7 @@ function checkOverlaps(items: Item[], tenants: readonly TenantSpec[]): void {
     while (stack.length > 0 && !coversItem(stack[stack.length - 1] as Item, item)) stack.pop();
     for (let k = stack.length - 1; k >= 0; k--) {
       const outer = stack[k] as Item;
-      if (allowedInside(outer, item, stack, tenants)) continue;
+      if (allowedInside(outer, item, tenants)) continue;
       // Report at the entry that comes later in the file; the plan domain (-1) never is.
       const [later, earlier] = item.tenant >= outer.tenant ? [item, outer] : [outer, item];
       const plat = later.kind === Kind.Plat || earlier.kind === Kind.Plat;

@@ -204,14 +204,14 @@ test('tenants named by id under a plan get the plan prefix', () => {
     plan: { domain: 'fd00:64::/48', tenantBits: 16 },
     tenants: [
       { name: 'seven', id: 7, ipv4: ['10.0.0.0/8'], plat: '64:ff9b::/96' },
-      { name: 'eight', id: 8, eam: [{ ipv4: '10.8.0.0/24', ipv6: 'fd00:64:0:8:ffff::/120' }] },
+      { name: 'eight', id: 8, eam: [{ ipv4: '10.8.0.0/24', ipv6: '2001:db8:8::/120' }] },
       { name: 'outside', prefix: '2001:db8::/96' },
     ],
   });
   assert.equal(t.info(0).prefix, 'fd00:64:0:7::/64');
   assert.equal(t.encode('seven', '10.1.2.3'), 'fd00:64:0:7:a:102:300:0');
   assert.deepEqual(t.decode('fd00:64:0:7:a:102:300:0'), { tenant: 'seven', ipv4: '10.1.2.3', rule: 'prefix' });
-  assert.equal(t.encode('eight', '10.8.0.5'), 'fd00:64:0:8:ffff::5');
+  assert.equal(t.encode('eight', '10.8.0.5'), '2001:db8:8::5');
   assert.equal(t.decode('fd00:64:0:9:a:102:300:0'), null, 'id 9 is not configured');
 });
 
@@ -338,13 +338,27 @@ test('refuses EAM IPv6 sides that overlap another tenant, but lets a tenant nest
     'tenants[1].eam[0].ipv6',
     'plan domain',
   );
-  // Same tenant: inside its own prefix, and nested entries, are fine.
+  // Not even inside the tenant's own prefix or own EAM: 0.0.255.5 under the prefix and
+  // 10.0.0.5 under the EAM would both become 2001:db8:1::ff05.
+  refuses(
+    () => TenantTable.fromConfig({ tenants: [{ name: 'a', prefix: '2001:db8:1::/96', eam: [{ ipv4: '10.0.0.0/24', ipv6: '2001:db8:1::ff00/120' }] }] }),
+    'ERR_XLAT_BAD_TENANT',
+    'tenants[0].eam[0].ipv6',
+    'tenants[0].prefix',
+  );
+  refuses(
+    () => TenantTable.fromConfig({ tenants: [{ name: 'a', eam: [{ ipv4: '10.0.0.0/24', ipv6: '2001:db8:e::/120' }, { ipv4: '10.9.9.9', ipv6: '2001:db8:e::5' }] }] }),
+    'ERR_XLAT_BAD_TENANT',
+    'tenants[0].eam[1].ipv6',
+    'tenants[0].eam[0].ipv6',
+  );
+  // IPv4 sides may nest: the longer match wins both ways.
   const ok = TenantTable.fromConfig({
-    tenants: [{ name: 'a', prefix: '2001:db8:1::/96', eam: [{ ipv4: '10.0.0.0/24', ipv6: '2001:db8:1::ff00/120' }, { ipv4: '10.0.0.7', ipv6: '2001:db8:1::ff77' }] }],
+    tenants: [{ name: 'a', eam: [{ ipv4: '10.0.0.0/24', ipv6: '2001:db8:e::/120' }, { ipv4: '10.0.0.7', ipv6: '2001:db8:f::7' }] }],
   });
-  assert.deepEqual(ok.decode('2001:db8:1::ff05'), { tenant: 'a', ipv4: '10.0.0.5', rule: 'eam' });
-  assert.deepEqual(ok.decode('2001:db8:1::ff77'), { tenant: 'a', ipv4: '10.0.0.7', rule: 'eam' });
-  assert.deepEqual(ok.decode('2001:db8:1::1:203'), { tenant: 'a', ipv4: '0.1.2.3', rule: 'prefix' });
+  assert.equal(ok.encode('a', '10.0.0.7'), '2001:db8:f::7');
+  assert.equal(ok.encode('a', '10.0.0.8'), '2001:db8:e::8');
+  assert.deepEqual(ok.decode('2001:db8:f::7'), { tenant: 'a', ipv4: '10.0.0.7', rule: 'eam' });
 });
 
 test('refuses a PLAT prefix that overlaps a tenant prefix, an EAM, the plan domain or another PLAT', () => {
