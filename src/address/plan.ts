@@ -10,7 +10,8 @@
  *
  * Text form for the CLI: `fd00:64::/48+16` (domain, '+', tenant bits).
  */
-import { XlatError, show } from '../errors.js';
+import { XlatError } from '../errors.js';
+import { showAny as show } from './show.js';
 import { parseIPv4, formatIPv4 } from './ipv4.js';
 import { parseIPv6 } from './ipv6.js';
 import { parsePrefix6, formatPrefix6, prefixEqual6, overlaps6, type Prefix6 } from './prefix.js';

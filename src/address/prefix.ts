@@ -5,7 +5,8 @@
  * instead of being masked: it is almost always a typo for a different prefix or a host
  * address, and silently masking it would map a tenant somewhere the operator did not write.
  */
-import { XlatError, show } from '../errors.js';
+import { XlatError } from '../errors.js';
+import { showAny as show } from './show.js';
 import { readIPv4, formatIPv4, mask4 } from './ipv4.js';
 import { readIPv6, formatIPv6 } from './ipv6.js';
 
