@@ -37,9 +37,14 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'bigint') return `${value}n`;
   try {
-    const s = JSON.stringify(value);
-    return s === undefined ? String(value) : s.length > 120 ? s.slice(0, 117) + '...' : s;
+    const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    if (s !== undefined) return s.length > 120 ? s.slice(0, 117) + '...' : s;
   } catch {
+    // cycles and exotic objects fall through
+  }
+  try {
     return String(value);
+  } catch {
+    return Object.prototype.toString.call(value); // e.g. Object.create(null) has no toString
   }
 }

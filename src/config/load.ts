@@ -13,7 +13,7 @@ import { configSchema, type Config, type TranslatorConfig } from './schema.js';
 
 /** A configuration that passed every check, with what the packet path needs built from it. */
 export interface LoadedConfig {
-  /** The checked file, defaults filled in, values as written. */
+  /** The checked file, defaults filled in; `translator` values as written, tenants parsed by the address schema. */
   readonly config: Config;
   readonly table: TenantTable;
   readonly translator: TranslatorOptions;
@@ -30,7 +30,7 @@ export function checkConfig(input: unknown): LoadedConfig {
   const result = configSchema.safeParse(input);
   if (!result.success) throw zodToXlat(result.error, input);
   const config = result.data;
-  const table = TenantTable.fromConfig(config);
+  const table = TenantTable.fromParsed({ tenants: config.tenants, plan: config.plan });
   return { config, table, translator: resolveTranslator(config.translator) };
 }
 

@@ -4,15 +4,15 @@
  * Everything an operator writes is checked here, strictly (unknown keys refused), so that a typo
  * is an error naming the field and the value, not a silently ignored setting. The tenant and plan
  * parts are the address library's own schemas; this file adds the translator's RFC 7915 knobs and
- * the daemon's sections. Values stay as the operator wrote them (strings), so a checked config can
- * be printed back; `resolveTranslator()` turns them into the numbers the packet path uses.
+ * the daemon's sections. The `translator:` values stay as the operator wrote them;
+ * `resolveTranslator()` turns them into the numbers the packet path uses.
  *
  * Why src/config and not src/service: the library's `TenantTable.fromConfig`, the ops CLI and the
  * daemon all read the same file, and the translator core needs the resolved options, so the schema
  * sits below all of them instead of inside the daemon.
  */
 import { z } from 'zod';
-import { parseIPv4, parseIPv6, parsePrefix4, parsePrefix6, planSchema, tenantSchema } from '../address/index.js';
+import { isLinuxIfname, parseIPv4, parseIPv6, parsePrefix4, parsePrefix6, planSchema, tenantSchema } from '../address/index.js';
 import { XlatError } from '../errors.js';
 
 /** A string field whose value must pass one of the address library's strict parsers. */
@@ -71,7 +71,7 @@ export const translatorSchema = z.strictObject({
 });
 
 /** A Linux interface name: IFNAMSIZ is 16 with the NUL, so 1..15 characters, no '/', no white space, not '.' or '..'. */
-export const ifnameSchema = z.string().regex(/^[^\s/:]{1,15}$/, 'expected a Linux interface name (1-15 characters, no "/", ":" or white space)').refine((s) => s !== '.' && s !== '..', 'expected a Linux interface name, not "." or ".."');
+export const ifnameSchema = z.string().refine(isLinuxIfname, 'expected a Linux interface name (1-15 bytes, no "/", ":" or white space)');
 
 /** `host:port`, IPv6 hosts in brackets. The default never listens on a public address. */
 const listenSchema = z.string().superRefine((value, ctx) => {

@@ -20,16 +20,16 @@ function noStackTrace(err: string): void {
 }
 
 test('decode prints one line per address and exits 1 when one is not ours', () => {
-  const r = run('decode', '--config', config, 'fd00:64:1:0:a:0:200:0', '2001:db8:ffff::1');
+  const r = run('decode', '--config', config, 'fd00:64:0:1:a:0:200:0', '2001:db8:ffff::1');
   assert.equal(r.out, 'tenant=blue ipv4=10.0.0.2 rule=prefix\ntenant=- ipv4=- rule=none\n');
   assert.equal(r.code, 1);
 });
 
 test('decode --json gives one object per line with stable fields', () => {
-  const r = run('decode', '--config', config, '--json', 'fd00:64:1:0:a:0:200:0', '2001:db8:ffff::1');
+  const r = run('decode', '--config', config, '--json', 'fd00:64:0:1:a:0:200:0', '2001:db8:ffff::1');
   const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(lines, [
-    { ipv6: 'fd00:64:1:0:a:0:200:0', tenant: 'blue', ipv4: '10.0.0.2', rule: 'prefix' },
+    { ipv6: 'fd00:64:0:1:a:0:200:0', tenant: 'blue', ipv4: '10.0.0.2', rule: 'prefix' },
     { ipv6: '2001:db8:ffff::1', tenant: null, ipv4: null, rule: null },
   ]);
 });
@@ -46,13 +46,13 @@ test('encode and decode round-trip through the CLI for both tenants of the same 
 test('encode --plan takes the tenant id as the tenant', () => {
   const r = run('encode', '--plan', 'fd00:64::/48+16', '--tenant', '7', '10.0.0.1', '--json');
   assert.equal(r.code, 0, r.err);
-  assert.deepEqual(JSON.parse(r.out), { tenant: '7', ipv4: '10.0.0.1', ipv6: 'fd00:64:7:0:a:0:100:0', rule: 'prefix' });
+  assert.deepEqual(JSON.parse(r.out), { tenant: '7', ipv4: '10.0.0.1', ipv6: 'fd00:64:0:7:a:0:100:0', rule: 'prefix' });
 });
 
 test('a bad address is one line on stderr naming the value, exit 2, and the other addresses still print', () => {
   const r = run('encode', '--config', config, '--tenant', 'blue', '010.0.0.1', '10.0.0.1');
   assert.equal(r.code, 2);
-  assert.equal(r.out, 'fd00:64:1:0:a:0:100:0\n');
+  assert.equal(r.out, 'fd00:64:0:1:a:0:100:0\n');
   assert.match(r.err, /010\.0\.0\.1/);
   assert.match(r.err, /ERR_XLAT_BAD_IPV4/);
   assert.equal(r.err.trim().split('\n').length, 1);

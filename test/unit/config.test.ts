@@ -32,8 +32,8 @@ test('the README example config loads, with the documented defaults filled in', 
   assert.equal(translator.tos, -1);
   assert.equal(translator.rfc6791v4Addr, 0xc0000001, 'rfc6791v4: null falls back to translator.ipv4');
   assert.equal(translator.rfc6791v4Len, 32);
-  assert.equal(table.encode('blue', '10.0.0.1'), 'fd00:64:1:0:a:0:100:0');
-  assert.equal(table.encode('red', '10.0.0.1'), 'fd00:64:2:0:a:0:100:0');
+  assert.equal(table.encode('blue', '10.0.0.1'), 'fd00:64:0:1:a:0:100:0');
+  assert.equal(table.encode('red', '10.0.0.1'), 'fd00:64:0:2:a:0:100:0');
 });
 
 test('JSON and YAML of the same config give the same result', () => {
@@ -69,7 +69,7 @@ test('bad translator values are refused with path and value', () => {
 
 test('tenant errors name the tenant and the field', () => {
   const t = base();
-  refuses({ ...t, tenants: [...t.tenants, { name: 'red', prefix: 'fd00:64:1::/80' }] }, 'ERR_XLAT_BAD_CONFIG', 'tenants[1].prefix', '/80');
+  refuses({ ...t, tenants: [...t.tenants, { name: 'red', prefix: 'fd00:64:1::/80' }] }, 'ERR_XLAT_BAD_PREFIX', 'tenants[1].prefix', '/80');
   refuses({ ...t, tenants: [...t.tenants, { name: 'blue', prefix: 'fd00:64:2::/64' }] }, 'ERR_XLAT_BAD_TENANT', 'tenants[1].name', 'blue');
 });
 

@@ -17,3 +17,11 @@ test('show quotes strings and shortens long values', () => {
   assert.ok(show('x'.repeat(500)).length > 100);
   assert.ok(show({ a: 'x'.repeat(500) }).length <= 120);
 });
+
+test('show never throws, whatever it is given', () => {
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  for (const v of [[0n, Object.create(null)], Object.create(null), cyclic, Symbol('s'), () => 1, 10n]) {
+    assert.equal(typeof show(v), 'string');
+  }
+});

@@ -1,0 +1,27 @@
+/**
+ * What both directions of the translator read: the tenant table, the resolved options, the
+ * checksum implementation, and a scratch area for packets that cannot be built in place
+ * (fragments, generated ICMP errors, ICMP errors whose inner packet grows).
+ *
+ * A reload replaces table and options together (`Translator.reconfigure`); a packet is always
+ * translated against one consistent pair.
+ */
+import type { TenantTable } from '../address/index.js';
+import type { Checksum } from '../checksum/index.js';
+import type { TranslatorOptions } from './options.js';
+
+/**
+ * Octets a caller must leave free in front of an IPv4 packet handed to `from4`: the IPv6 header is
+ * 20 octets longer than a minimal IPv4 header, and 8 more for a Fragment header (RFC 7915 §4.1).
+ */
+export const HEADROOM = 28;
+
+/** Size of the scratch area, octets: 64 fragments of at most 1280 + 8 octets, plus room for an ICMP error. */
+export const SCRATCH_LEN = 64 * 1296 + 2048;
+
+export interface TranslateContext {
+  table: TenantTable;
+  options: TranslatorOptions;
+  readonly checksum: Checksum;
+  readonly scratch: Uint8Array;
+}
