@@ -9,3 +9,4 @@ export * from './address/index.js';
 export * from './config/index.js';
 export * from './packet/index.js';
 export * from './checksum/index.js';
+export * from './translate/index.js';

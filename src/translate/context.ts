@@ -16,8 +16,8 @@ import type { TranslatorOptions } from './options.js';
  */
 export const HEADROOM = 28;
 
-/** Size of the scratch area, octets: 64 fragments of at most 1280 + 8 octets, plus room for an ICMP error. */
-export const SCRATCH_LEN = 64 * 1296 + 2048;
+/** Size of the scratch area, octets: a 65535-octet datagram cut into fragments (+48 octets each), or an ICMP error. */
+export const SCRATCH_LEN = 96 * 1024;
 
 export interface TranslateContext {
   table: TenantTable;
