@@ -14,8 +14,7 @@
  * side in per-length hash tables keyed on (tenant, IPv4 prefix), because tenants' IPv4 spaces
  * overlap by design.
  */
-import { XlatError } from '../errors.js';
-import { showAny as show } from './show.js';
+import { XlatError, show } from '../errors.js';
 import { mask4 } from './ipv4.js';
 import { formatPrefix4, formatPrefix6, type Prefix4, type Prefix6 } from './prefix.js';
 import { PrefixHash4, PrefixHash6 } from './hash.js';

@@ -9,8 +9,7 @@
  * On the hot path an IPv4 address is a 32-bit unsigned integer held in a `number`
  * (`192.0.2.33` is `0xc0000221`); keep it unsigned with `>>> 0` after bit operations.
  */
-import { XlatError } from '../errors.js';
-import { showAny as show } from './show.js';
+import { XlatError, show } from '../errors.js';
 
 const CH_0 = 0x30;
 const CH_9 = 0x39;

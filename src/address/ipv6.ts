@@ -12,8 +12,7 @@
  *
  * On the hot path an IPv6 address is 16 bytes in place: a `Uint8Array` and an offset.
  */
-import { XlatError } from '../errors.js';
-import { showAny as show } from './show.js';
+import { XlatError, show } from '../errors.js';
 import { readIPv4, formatIPv4 } from './ipv4.js';
 
 const CH_COLON = 0x3a;

@@ -10,8 +10,7 @@
  *
  * Text form for the CLI: `fd00:64::/48+16` (domain, '+', tenant bits).
  */
-import { XlatError } from '../errors.js';
-import { showAny as show } from './show.js';
+import { XlatError, show } from '../errors.js';
 import { parseIPv4, formatIPv4 } from './ipv4.js';
 import { parseIPv6 } from './ipv6.js';
 import { parsePrefix6, formatPrefix6, prefixEqual6, overlaps6, type Prefix6 } from './prefix.js';

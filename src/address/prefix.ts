@@ -5,8 +5,7 @@
  * instead of being masked: it is almost always a typo for a different prefix or a host
  * address, and silently masking it would map a tenant somewhere the operator did not write.
  */
-import { XlatError } from '../errors.js';
-import { showAny as show } from './show.js';
+import { XlatError, show } from '../errors.js';
 import { readIPv4, formatIPv4, mask4 } from './ipv4.js';
 import { readIPv6, formatIPv6 } from './ipv6.js';
 

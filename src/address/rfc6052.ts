@@ -26,8 +26,7 @@
  * RFC 6052 §3.1: the Well-Known Prefix 64:ff9b::/96 never carries a non-global IPv4 address
  * (see special.ts), neither when embedding nor when extracting.
  */
-import { XlatError } from '../errors.js';
-import { showAny as show } from './show.js';
+import { XlatError, show } from '../errors.js';
 import { parseIPv4, formatIPv4 } from './ipv4.js';
 import { parseIPv6, formatIPv6 } from './ipv6.js';
 import { parsePrefix6, formatPrefix6, contains6, type Prefix6 } from './prefix.js';

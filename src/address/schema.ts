@@ -10,8 +10,7 @@
  * list and live in `TenantTable.fromParsed`, which the config module calls after parsing.
  */
 import { z } from 'zod';
-import { XlatError } from '../errors.js';
-import { showAny } from './show.js';
+import { XlatError, show } from '../errors.js';
 import { parsePrefix4, parsePrefix6 } from './prefix.js';
 import { parseRfc6052Prefix } from './rfc6052.js';
 import { checkEamEntry } from './eam.js';
@@ -162,7 +161,7 @@ function hasOwn(input: unknown, path: readonly PropertyKey[]): boolean {
  */
 export function zodToXlat(error: z.ZodError, input: unknown): XlatError {
   const issue = error.issues[0];
-  if (!issue) return new XlatError('ERR_XLAT_BAD_CONFIG', `invalid configuration, got ${showAny(input)}`);
+  if (!issue) return new XlatError('ERR_XLAT_BAD_CONFIG', `invalid configuration, got ${show(input)}`);
   const path = issue.path as PropertyKey[];
   if (issue.code === 'custom') {
     const code = (issue.params as Record<string, unknown> | undefined)?.[CODE_PARAM];
@@ -171,7 +170,7 @@ export function zodToXlat(error: z.ZodError, input: unknown): XlatError {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const at = [...path, key];
-    return new XlatError('ERR_XLAT_BAD_CONFIG', `unknown field ${showAny(key)}, got ${showAny(valueAt(input, at))}`, formatPath(at));
+    return new XlatError('ERR_XLAT_BAD_CONFIG', `unknown field ${show(key)}, got ${show(valueAt(input, at))}`, formatPath(at));
   }
   const value = valueAt(input, path);
   let detail: string;
@@ -180,5 +179,5 @@ export function zodToXlat(error: z.ZodError, input: unknown): XlatError {
   } else {
     detail = issue.message;
   }
-  return new XlatError('ERR_XLAT_BAD_CONFIG', `${detail}, got ${showAny(value)}`, formatPath(path));
+  return new XlatError('ERR_XLAT_BAD_CONFIG', `${detail}, got ${show(value)}`, formatPath(path));
 }

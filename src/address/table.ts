@@ -18,8 +18,7 @@
  * walks the sorted list once with a stack of enclosing prefixes, so overlap checks are
  * O(n log n), not O(n^2).
  */
-import { XlatError } from '../errors.js';
-import { showAny as show } from './show.js';
+import { XlatError, show } from '../errors.js';
 import { parseIPv4, formatIPv4, mask4 } from './ipv4.js';
 import { parseIPv6, formatIPv6 } from './ipv6.js';
 import { formatPrefix4, formatPrefix6, prefixEqual6, type Prefix4, type Prefix6 } from './prefix.js';
