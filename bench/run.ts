@@ -5,8 +5,9 @@
  */
 import { main as address } from './address.bench.js';
 import { main as checksum } from './checksum.bench.js';
+import { main as translate } from './translate.bench.js';
 
-const benches: Record<string, () => unknown> = { address, checksum };
+const benches: Record<string, () => unknown> = { address, checksum, translate };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
