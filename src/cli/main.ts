@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { register as registerDecode } from './decode.js';
 import { register as registerEncode } from './encode.js';
+import { register as registerTranslate } from './translate.js';
 import { EXIT_BAD_INPUT, errorLine } from './common.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -16,6 +17,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerEncode(program);
   registerDecode(program);
+  registerTranslate(program);
   return program;
 }
 
