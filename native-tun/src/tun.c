@@ -1,0 +1,433 @@
+/*
+ * xlat464 native-tun: Linux TUN devices for Node, as an N-API addon in plain C.
+ *
+ * C does the system calls; JavaScript owns every buffer. Packets are read into and written from
+ * Uint8Arrays the caller passes (views into a WebAssembly.Memory work), so nothing here allocates
+ * per packet. Interfaces: linux/if_tun.h (TUNSETIFF, TUNSETPERSIST, TUNGETIFF) and netdevice(7)
+ * (SIOCSIFMTU, SIOCGIFMTU, SIOCGIFFLAGS, SIOCSIFFLAGS).
+ *
+ * Errors are thrown as Error objects whose `code` is the errno name (EPERM, EBUSY, ...) and whose
+ * message names the call and the device: "TUNSETIFF xlat-blue: EBUSY (Device or resource busy)".
+ * Argument mistakes throw TypeError/RangeError with an ERR_INVALID_ARG_* code.
+ *
+ * The module is context-aware (NAPI_MODULE_INIT) and keeps no state, so every worker thread may
+ * load it and drive its own queue of a multi-queue device.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <linux/if_tun.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <node_api.h>
+
+/* How long writeBatch waits for the queue to drain when the kernel says EAGAIN. */
+#define WRITE_STALL_MS 10
+
+#define CHECK(call)                                                                                \
+  do {                                                                                             \
+    if ((call) != napi_ok) return NULL;                                                            \
+  } while (0)
+
+static const char *errno_name(int err) {
+  const char *name = strerrorname_np(err);
+  return name != NULL ? name : "EUNKNOWN";
+}
+
+/* Throws Error("<call> <dev>: <ECODE> (<strerror>)") with .code = ECODE and .errno = err. */
+static napi_value throw_errno(napi_env env, const char *call, const char *dev, int err) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s %s: %s (%s)", call, dev, errno_name(err), strerror(err));
+  napi_value code, message, error, num;
+  if (napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code) == napi_ok &&
+      napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message) == napi_ok &&
+      napi_create_error(env, code, message, &error) == napi_ok) {
+    if (napi_create_int32(env, err, &num) == napi_ok) napi_set_named_property(env, error, "errno", num);
+    napi_value sc;
+    if (napi_create_string_utf8(env, call, NAPI_AUTO_LENGTH, &sc) == napi_ok) napi_set_named_property(env, error, "syscall", sc);
+    napi_throw(env, error);
+  }
+  return NULL;
+}
+
+static napi_value throw_arg(napi_env env, const char *msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return NULL;
+}
+
+static napi_value throw_range(napi_env env, const char *msg) {
+  napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", msg);
+  return NULL;
+}
+
+/* The interface name behind a TUN fd, for error messages on read/write paths. */
+static void fd_name(int fd, char out[IFNAMSIZ + 8]) {
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  if (ioctl(fd, TUNGETIFF, &ifr) == 0) {
+    memcpy(out, ifr.ifr_name, IFNAMSIZ);
+    out[IFNAMSIZ - 1] = '\0';
+  } else {
+    snprintf(out, IFNAMSIZ + 8, "fd %d", fd);
+  }
+}
+
+static bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
+  if (argc < want) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "native-tun: missing arguments");
+    return false;
+  }
+  return true;
+}
+
+static bool get_i32(napi_env env, napi_value v, int32_t *out, const char *what) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number || napi_get_value_int32(env, v, out) != napi_ok) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "native-tun: %s must be a number", what);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    return false;
+  }
+  return true;
+}
+
+/* Copies a JS string interface name into ifr_name; names of IFNAMSIZ or more bytes are EINVAL. */
+static bool get_ifname(napi_env env, napi_value v, const char *call, char out[IFNAMSIZ]) {
+  char buf[64];
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, buf, sizeof buf, &len) != napi_ok) {
+    throw_arg(env, "native-tun: the device name must be a string");
+    return false;
+  }
+  if (len >= IFNAMSIZ) {
+    /* The kernel would silently truncate with strncpy; refuse instead, naming what we got. */
+    throw_errno(env, call, buf, EINVAL);
+    return false;
+  }
+  memset(out, 0, IFNAMSIZ);
+  memcpy(out, buf, len);
+  return true;
+}
+
+/* A Uint8Array's bytes. N-API's data pointer already includes the view's byteOffset. */
+static bool get_u8(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t off;
+  void *p;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, len, &p, &ab, &off) != napi_ok || type != napi_uint8_array) {
+    throw_arg(env, "native-tun: each packet buffer must be a Uint8Array");
+    return false;
+  }
+  *data = p;
+  return true;
+}
+
+static bool get_i32s(napi_env env, napi_value v, int32_t **data, size_t *len, const char *what) {
+  bool is;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t off;
+  void *p;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, len, &p, &ab, &off) != napi_ok || type != napi_int32_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "native-tun: %s must be an Int32Array", what);
+    throw_arg(env, msg);
+    return false;
+  }
+  *data = p;
+  return true;
+}
+
+static int ctl_socket(void) { return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); }
+
+/* open(name, { multiQueue }) -> { fd, name } */
+static napi_value tun_open(napi_env env, napi_callback_info info) {
+  napi_value argv[2], res, v;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  if (!get_ifname(env, argv[0], "TUNSETIFF", ifr.ifr_name)) return NULL;
+  bool multi = false;
+  napi_valuetype t;
+  CHECK(napi_typeof(env, argv[1], &t));
+  if (t == napi_object) {
+    bool has;
+    CHECK(napi_has_named_property(env, argv[1], "multiQueue", &has));
+    if (has) {
+      CHECK(napi_get_named_property(env, argv[1], "multiQueue", &v));
+      CHECK(napi_coerce_to_bool(env, v, &v));
+      CHECK(napi_get_value_bool(env, v, &multi));
+    }
+  }
+  ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (multi ? IFF_MULTI_QUEUE : 0);
+
+  int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return throw_errno(env, "open /dev/net/tun for", ifr.ifr_name, errno);
+  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+    int err = errno;
+    char name[IFNAMSIZ];
+    memcpy(name, ifr.ifr_name, IFNAMSIZ);
+    close(fd);
+    return throw_errno(env, "TUNSETIFF", name[0] ? name : "(any)", err);
+  }
+  CHECK(napi_create_object(env, &res));
+  CHECK(napi_create_int32(env, fd, &v));
+  CHECK(napi_set_named_property(env, res, "fd", v));
+  CHECK(napi_create_string_utf8(env, ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ), &v));
+  CHECK(napi_set_named_property(env, res, "name", v));
+  return res;
+}
+
+/* setPersist(fd, on) */
+static napi_value tun_set_persist(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  int32_t fd;
+  bool on;
+  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
+  napi_value b;
+  CHECK(napi_coerce_to_bool(env, argv[1], &b));
+  CHECK(napi_get_value_bool(env, b, &on));
+  if (ioctl(fd, TUNSETPERSIST, on ? 1 : 0) < 0) {
+    int err = errno;
+    char name[IFNAMSIZ + 8];
+    fd_name(fd, name);
+    return throw_errno(env, "TUNSETPERSIST", name, err);
+  }
+  return NULL;
+}
+
+/* Runs one SIOC* ioctl on ifr through a throwaway AF_INET socket. Returns errno or 0. */
+static int if_ioctl(unsigned long req, struct ifreq *ifr) {
+  int s = ctl_socket();
+  if (s < 0) return errno;
+  int rc = ioctl(s, req, ifr);
+  int err = rc < 0 ? errno : 0;
+  close(s);
+  return err;
+}
+
+/* setMtu(name, mtu) */
+static napi_value tun_set_mtu(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  if (!get_ifname(env, argv[0], "SIOCSIFMTU", ifr.ifr_name)) return NULL;
+  int32_t mtu;
+  if (!get_i32(env, argv[1], &mtu, "mtu")) return NULL;
+  ifr.ifr_mtu = mtu;
+  int err = if_ioctl(SIOCSIFMTU, &ifr);
+  return err ? throw_errno(env, "SIOCSIFMTU", ifr.ifr_name, err) : NULL;
+}
+
+/* getMtu(name) -> mtu */
+static napi_value tun_get_mtu(napi_env env, napi_callback_info info) {
+  napi_value argv[1], res;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  if (!get_ifname(env, argv[0], "SIOCGIFMTU", ifr.ifr_name)) return NULL;
+  int err = if_ioctl(SIOCGIFMTU, &ifr);
+  if (err) return throw_errno(env, "SIOCGIFMTU", ifr.ifr_name, err);
+  CHECK(napi_create_int32(env, ifr.ifr_mtu, &res));
+  return res;
+}
+
+/* setUp(name): IFF_UP (and IFF_RUNNING) on top of the current flags. */
+static napi_value tun_set_up(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  if (!get_ifname(env, argv[0], "SIOCGIFFLAGS", ifr.ifr_name)) return NULL;
+  int err = if_ioctl(SIOCGIFFLAGS, &ifr);
+  if (err) return throw_errno(env, "SIOCGIFFLAGS", ifr.ifr_name, err);
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  err = if_ioctl(SIOCSIFFLAGS, &ifr);
+  return err ? throw_errno(env, "SIOCSIFFLAGS", ifr.ifr_name, err) : NULL;
+}
+
+/* close(fd) */
+static napi_value tun_close(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  int32_t fd;
+  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
+  /* Linux releases the fd even when close() reports EINTR; never retry. */
+  if (close(fd) < 0 && errno != EINTR) {
+    char name[IFNAMSIZ + 8];
+    snprintf(name, sizeof name, "fd %d", fd);
+    return throw_errno(env, "close", name, errno);
+  }
+  return NULL;
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* poll() for `events` up to timeout_ms (negative: forever), retrying EINTR with the time left.
+ * Returns 1 when ready, 0 on timeout, -errno on error. */
+static int wait_fd(int fd, short events, int timeout_ms) {
+  int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+    int left = timeout_ms;
+    if (deadline >= 0) {
+      int64_t d = deadline - now_ms();
+      left = d > 0 ? (int)d : 0;
+    }
+    int rc = poll(&p, 1, left);
+    if (rc > 0) return 1;
+    if (rc == 0) return 0;
+    if (errno != EINTR) return -errno;
+  }
+}
+
+/*
+ * readBatch(fd, bufs, sizes, headroom, maxCount, timeoutMs) -> count
+ * Waits up to timeoutMs for the fd to be readable (once), then reads packets into
+ * bufs[i][headroom..] until EAGAIN or maxCount, setting sizes[i]. 0 means the timeout passed.
+ * An error after some packets were read returns those; the next call reports it.
+ */
+static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
+  napi_value argv[6], res;
+  if (!get_args(env, info, 6, argv)) return NULL;
+  int32_t fd, headroom, max, timeout;
+  int32_t *sizes;
+  size_t nsizes;
+  uint32_t nbufs;
+  bool is_array;
+  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
+  CHECK(napi_is_array(env, argv[1], &is_array));
+  if (!is_array) return throw_arg(env, "native-tun: bufs must be an array of Uint8Array");
+  CHECK(napi_get_array_length(env, argv[1], &nbufs));
+  if (!get_i32s(env, argv[2], &sizes, &nsizes, "sizes")) return NULL;
+  if (!get_i32(env, argv[3], &headroom, "headroom") || !get_i32(env, argv[4], &max, "maxCount") ||
+      !get_i32(env, argv[5], &timeout, "timeoutMs"))
+    return NULL;
+  if (headroom < 0) return throw_range(env, "native-tun: headroom must be >= 0");
+  if (max < 0 || (uint32_t)max > nbufs || (size_t)max > nsizes)
+    return throw_range(env, "native-tun: maxCount must be within bufs.length and sizes.length");
+
+  int32_t count = 0;
+  if (max > 0) {
+    int w = wait_fd(fd, POLLIN, timeout);
+    if (w < 0) {
+      char name[IFNAMSIZ + 8];
+      fd_name(fd, name);
+      return throw_errno(env, "poll", name, -w);
+    }
+    while (w > 0 && count < max) {
+      napi_value b;
+      uint8_t *data;
+      size_t len;
+      CHECK(napi_get_element(env, argv[1], (uint32_t)count, &b));
+      if (!get_u8(env, b, &data, &len)) return NULL;
+      if ((size_t)headroom >= len) return throw_range(env, "native-tun: headroom leaves no room in a buffer");
+      ssize_t n = read(fd, data + headroom, len - (size_t)headroom);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || count > 0) break;
+        int err = errno;
+        char name[IFNAMSIZ + 8];
+        fd_name(fd, name);
+        return throw_errno(env, "read", name, err);
+      }
+      sizes[count++] = (int32_t)n;
+    }
+  }
+  CHECK(napi_create_int32(env, count, &res));
+  return res;
+}
+
+/*
+ * writeBatch(fd, bufs, offs, lens, count) -> written
+ * Writes bufs[i][offs[i] .. offs[i]+lens[i]) as one packet each. On EAGAIN waits up to
+ * WRITE_STALL_MS for room, then returns how many went out. An error after some packets were
+ * written returns that count; the next call (starting at the failed packet) reports it.
+ */
+static napi_value tun_write_batch(napi_env env, napi_callback_info info) {
+  napi_value argv[5], res;
+  if (!get_args(env, info, 5, argv)) return NULL;
+  int32_t fd, count;
+  int32_t *offs, *lens;
+  size_t noffs, nlens;
+  uint32_t nbufs;
+  bool is_array;
+  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
+  CHECK(napi_is_array(env, argv[1], &is_array));
+  if (!is_array) return throw_arg(env, "native-tun: bufs must be an array of Uint8Array");
+  CHECK(napi_get_array_length(env, argv[1], &nbufs));
+  if (!get_i32s(env, argv[2], &offs, &noffs, "offs") || !get_i32s(env, argv[3], &lens, &nlens, "lens") ||
+      !get_i32(env, argv[4], &count, "count"))
+    return NULL;
+  if (count < 0 || (uint32_t)count > nbufs || (size_t)count > noffs || (size_t)count > nlens)
+    return throw_range(env, "native-tun: count must be within bufs, offs and lens");
+
+  int32_t i = 0;
+  bool stalled = false;
+  while (i < count) {
+    napi_value b;
+    uint8_t *data;
+    size_t len;
+    CHECK(napi_get_element(env, argv[1], (uint32_t)i, &b));
+    if (!get_u8(env, b, &data, &len)) return NULL;
+    if (offs[i] < 0 || lens[i] < 0 || (size_t)offs[i] + (size_t)lens[i] > len)
+      return throw_range(env, "native-tun: offs[i] + lens[i] must lie inside bufs[i]");
+    ssize_t n = write(fd, data + offs[i], (size_t)lens[i]);
+    if (n >= 0) {
+      i++;
+      stalled = false;
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN && !stalled) {
+      stalled = true;
+      int w = wait_fd(fd, POLLOUT, WRITE_STALL_MS);
+      if (w > 0) continue;
+      break;
+    }
+    if (errno == EAGAIN || i > 0) break;
+    int err = errno;
+    char name[IFNAMSIZ + 8];
+    fd_name(fd, name);
+    return throw_errno(env, "write", name, err);
+  }
+  CHECK(napi_create_int32(env, i, &res));
+  return res;
+}
+
+NAPI_MODULE_INIT() {
+  static const struct {
+    const char *name;
+    napi_callback cb;
+  } fns[] = {
+      {"open", tun_open},         {"setPersist", tun_set_persist}, {"setMtu", tun_set_mtu},
+      {"getMtu", tun_get_mtu},    {"setUp", tun_set_up},           {"close", tun_close},
+      {"readBatch", tun_read_batch}, {"writeBatch", tun_write_batch},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    napi_value fn;
+    if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn) != napi_ok ||
+        napi_set_named_property(env, exports, fns[i].name, fn) != napi_ok)
+      return NULL;
+  }
+  return exports;
+}
