@@ -8,7 +8,7 @@
  * arithmetic, Figure 3); §4.3 the datagram inside an ICMP error; §4.4 the errors the translator
  * generates (errors4.ts); §4.5 TCP/UDP checksums (RFC 1624 eqn. 3) and zero UDP checksums;
  * RFC 4884 extensions kept; RFC 6791 for ICMP error sources without a mapping; RFC 7757 §4.2
- * EAM hairpinning. Design notes: docs/translate-4to6.md.
+ * EAM hairpinning. Design notes: DESIGN-4to6.md.
  */
 import { adjust, finish, fold, pseudoSum6, udpFinish } from '../checksum/index.js';
 import { RULE_EAM } from '../address/table.js';
