@@ -14,23 +14,25 @@
  *
  * In place: the IPv4 header (20 octets) is written just before the upper-layer data, so TCP/UDP
  * payloads are never copied. ICMP errors (which shrink) and fragments are built in ctx.scratch.
- * Design notes: docs/6to4.md.
+ * Design notes: DESIGN-6to4.md.
  */
 import { fold, pseudoSum4, pseudoSum6, finish } from '../checksum/reference.js';
 import { adjust, udpFinish } from '../checksum/incremental.js';
-import { RULE_PLAT } from '../address/table.js';
+import { RULE_EAM, RULE_PLAT } from '../address/table.js';
 import { Ipv6View } from '../packet/ipv6.js';
 import { Icmpv6View, IPPROTO_ICMPV6 } from '../packet/icmpv6.js';
 import { TcpView, IPPROTO_TCP, TCP_CHECKSUM } from '../packet/tcp.js';
 import { UdpView, IPPROTO_UDP, UDP_CHECKSUM, UDP_HEADER_LEN } from '../packet/udp.js';
 import { IPPROTO_ICMP, ICMPV4_HEADER_LEN } from '../packet/icmpv4.js';
 import { IPV6_HEADER_LEN, IPV6_SRC } from '../packet/ipv6.js';
-import type { TranslateContext } from './context.js';
+import { HEADROOM, type TranslateContext } from './context.js';
+import { HAIRPIN_INTRINSIC } from './options.js';
+import { Translate4to6 } from './4to6.js';
 import { MAX_EMIT, TO_IPV4, TO_IPV6, type Verdict } from './verdict.js';
 import { buildIcmp6Error, IPV6_MIN_MTU } from './errors6.js';
 import { lookupIcmp6To4, mapPointer6To4, CODE_SAME, POINTER_NA } from './icmp6to4.js';
 
-/** Every drop reason this direction gives (see docs/6to4.md for each). */
+/** Every drop reason this direction gives (DESIGN-6to4.md says when each applies). */
 export const REASONS_64 = [
   '64.malformed-ipv6',
   '64.not-ours',
@@ -59,6 +61,7 @@ export const REASONS_64 = [
   '64.inner-cross-tenant',
   '64.inner-icmpv6-error',
   '64.inner-icmpv6-untranslatable',
+  '64.hairpin-too-big',
 ] as const;
 
 export type Reason64 = (typeof REASONS_64)[number];
@@ -155,9 +158,15 @@ export class Translate6to4 {
   private readonly icmp6 = new Icmpv6View();
   private readonly tcp = new TcpView();
   private readonly udp = new UdpView();
+  private readonly tmp16 = new Uint8Array(16);
+  /** RFC 7757 §4.2 intrinsic hairpinning goes back through a 4->6 translator on the same context. */
+  private readonly back: Translate4to6;
+  /** The packet being translated is an intrinsic hairpin (set per packet by translate()). */
+  private hairpin = false;
 
   constructor(readonly ctx: TranslateContext) {
     this.nextIdent = Math.floor(Math.random() * 0x10000);
+    this.back = new Translate4to6(ctx);
   }
 
   private ident(): number {
@@ -194,6 +203,11 @@ export class Translate6to4 {
     const tenant = table.lookupDst6(buf, ip.dstOff());
     if (tenant < 0) return v.dropWith(table.outRule === RULE_PLAT ? '64.dst-shared-plat' : '64.not-ours');
     const dst4 = table.outV4;
+    // RFC 7757 §4.2: a destination written with an RFC 6052 prefix (tenant prefix or PLAT) whose
+    // IPv4 address is one of the tenant's EAM addresses names an IPv6 node behind this same
+    // translator. With intrinsic hairpinning the IPv4 packet goes straight back to IPv6 (the 4->6
+    // side writes its source through the RFC 6052 prefix, not the EAM) instead of to the tenant.
+    this.hairpin = ctx.options.eamHairpin === HAIRPIN_INTRINSIC && table.outRule !== RULE_EAM && table.encode4(tenant, dst4, this.tmp16, 0) === RULE_EAM;
 
     const proto = ip.upperProto();
     const first = ip.hasUpperHeader();
@@ -298,6 +312,7 @@ export class Translate6to4 {
       }
     }
     writeIpv4Header(ctx, buf, newOff, tos, total, id, flagsFrag, ttl, proto, src4, dst4);
+    if (this.hairpin) return this.hairpinBack(v, buf, newOff, total, tenant);
     if (total <= ctx.options.ipv4Mtu) {
       v.push(buf, newOff, total, TO_IPV4, tenant);
       return;
@@ -318,10 +333,25 @@ export class Translate6to4 {
   private tooBig(v: Verdict, total: number, frag: boolean, tenant: number): boolean {
     const ctx = this.ctx;
     const mtu = ctx.options.ipv4Mtu;
-    if (frag || total <= DF_THRESHOLD || total <= mtu) return false;
+    if (frag || this.hairpin || total <= DF_THRESHOLD || total <= mtu) return false;
     const mtu6 = Math.max(mtu + IPV6_HEADER_LEN - IPV4_HEADER_LEN, IPV6_MIN_MTU);
     this.dropAnswering(v, '64.packet-too-big', this.ip6, tenant, 2, 0, mtu6);
     return true;
+  }
+
+  /**
+   * RFC 7757 §4.2 intrinsic hairpinning: hand the IPv4 packet at buf[o, o+total) to the 4->6 side
+   * as if tenant `tenant` had sent it. It needs HEADROOM free octets in front, which the input
+   * buffer does not promise, so the packet is copied to the end of ctx.scratch (4->6 builds its
+   * fragments and errors from the start of scratch; a packet so big that both could meet is dropped).
+   */
+  private hairpinBack(v: Verdict, buf: Uint8Array, o: number, total: number, tenant: number): void {
+    const s = this.ctx.scratch;
+    const at = s.length - total;
+    // 4->6 output can reach total + 48 octets per 1232-octet fragment (RFC 7915 §4 sizes).
+    if (at - HEADROOM < total + 48 * Math.ceil(total / 1232) + 48) return v.dropWith('64.hairpin-too-big');
+    s.set(buf.subarray(o, o + total), at);
+    this.back.translateHairpin(tenant, s, at, total, v);
   }
 
   /**

@@ -429,3 +429,30 @@ test('every drop reason seen in these tests is listed in REASONS_64, and the lis
   for (const r of seen) assert.ok((REASONS_64 as readonly string[]).includes(r), r);
   assert.equal(new Set(REASONS_64).size, REASONS_64.length);
 });
+
+// ---- RFC 7757 §4.2 intrinsic hairpinning ---------------------------------------------------------
+
+test('RFC 7757 §4.2 intrinsic: a packet to the RFC 6052 form of a tenant EAM address goes straight back to IPv6, source through the prefix', () => {
+  const cfg = {
+    ...CONFIG,
+    translator: { ...CONFIG.translator, eamHairpin: 'intrinsic' },
+    tenants: [{ ...CONFIG.tenants[0]!, eam: [{ ipv4: '192.0.2.0/24', ipv6: '2001:db8:b::/120' }] }, CONFIG.tenants[1]!],
+  };
+  const { table, translator: options } = checkConfig(cfg);
+  const t = new Translate6to4({ table, options, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN) });
+  const pkt = buildPacket(udp6({ src: a6('2001:db8:b::5'), dst: a6('fd00:64:1::c000:206') }));
+  const v = new Verdict();
+  t.translate(pkt, 0, pkt.length, v);
+  assert.equal(v.drop, null);
+  assert.equal(v.count, 1);
+  assert.equal(v.to[0], TO_IPV6);
+  const exp = buildPacket({ ...udp6({ src: a6('fd00:64:1::c000:205'), dst: a6('2001:db8:b::6'), hopLimit: 62 }) });
+  assert.equal(hex(v.packet(0)), hex(exp));
+  // Off: the IPv4 packet goes to the tenant (whose routing may bring it back through from4).
+  const off = new Translate6to4({ table, options: { ...options, eamHairpin: 0 }, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN) });
+  const pkt2 = buildPacket(udp6({ src: a6('2001:db8:b::5'), dst: a6('fd00:64:1::c000:206') }));
+  const w = new Verdict();
+  off.translate(pkt2, 0, pkt2.length, w);
+  assert.equal(w.drop, null);
+  assert.equal(w.to[0], TO_IPV4);
+});
