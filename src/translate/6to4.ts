@@ -36,7 +36,7 @@ import { lookupIcmp6To4, mapPointer6To4, CODE_SAME, POINTER_NA } from './icmp6to
 export const REASONS_64 = [
   '64.malformed-ipv6',
   '64.not-ours',
-  '64.dst-shared-plat',
+  '64.dst-plat',
   '64.cross-tenant',
   '64.hop-limit-expired',
   '64.routing-header',
@@ -201,13 +201,18 @@ export class Translate6to4 {
     if (ip.check() !== null) return v.dropWith('64.malformed-ipv6');
 
     const tenant = table.lookupDst6(buf, ip.dstOff());
-    if (tenant < 0) return v.dropWith(table.outRule === RULE_PLAT ? '64.dst-shared-plat' : '64.not-ours');
+    if (tenant < 0) return v.dropWith(table.outRule === RULE_PLAT ? '64.dst-plat' : '64.not-ours');
     const dst4 = table.outV4;
+    const dstRule = table.outRule;
     // RFC 7757 §4.2: a destination written with an RFC 6052 prefix (tenant prefix or PLAT) whose
     // IPv4 address is one of the tenant's EAM addresses names an IPv6 node behind this same
     // translator. With intrinsic hairpinning the IPv4 packet goes straight back to IPv6 (the 4->6
     // side writes its source through the RFC 6052 prefix, not the EAM) instead of to the tenant.
-    this.hairpin = ctx.options.eamHairpin === HAIRPIN_INTRINSIC && table.outRule !== RULE_EAM && table.encode4(tenant, dst4, this.tmp16, 0) === RULE_EAM;
+    this.hairpin = ctx.options.eamHairpin === HAIRPIN_INTRINSIC && dstRule !== RULE_EAM && table.encode4(tenant, dst4, this.tmp16, 0) === RULE_EAM;
+    // RFC 6877 §6.3: an address under the PLAT prefix stands for an IPv4 host behind the PLAT, never
+    // for a host of the tenant, whether one tenant or several use that prefix. Delivering it to the
+    // tenant would put an outside address on the tenant's wire; only a hairpin (above) may take it.
+    if (dstRule === RULE_PLAT && !this.hairpin) return v.dropWith('64.dst-plat');
 
     const proto = ip.upperProto();
     const first = ip.hasUpperHeader();

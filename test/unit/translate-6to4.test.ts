@@ -232,7 +232,16 @@ test('drops a packet to a destination outside every tenant as not-ours', () => {
 });
 
 test('drops a packet to an address under the shared PLAT prefix: it names no tenant host', () => {
-  assert.equal(run(rig(), buildPacket(udp6({ src: BLUE_HOST6, dst: a6('fd00:6464::a00:9') }))).drop, '64.dst-shared-plat');
+  assert.equal(run(rig(), buildPacket(udp6({ src: BLUE_HOST6, dst: a6('fd00:6464::a00:9') }))).drop, '64.dst-plat');
+});
+
+test('drops a packet to an address under a PLAT prefix that only one tenant uses: it names no tenant host either', () => {
+  const { table, translator: options } = checkConfig({
+    translator: CONFIG.translator,
+    tenants: [{ name: 'blue', prefix: 'fd00:64:1::/96', ipv4: ['10.0.0.0/8'], plat: 'fd00:6464::/96' }],
+  });
+  const r: Rig = { t: new Translate6to4({ table, options, checksum: REF.checksum, scratch: REF.scratch }), env: REF, tenant: (n) => table.indexOf(n) };
+  assert.equal(run(r, buildPacket(udp6({ src: BLUE_HOST6, dst: a6('fd00:6464::808:808') }))).drop, '64.dst-plat');
 });
 
 test('translates intra-tenant traffic (source under the tenant prefix)', () => {
