@@ -29,12 +29,24 @@ const tcp = new TcpView();
 const udp = new UdpView();
 const icmp4 = new Icmpv4View();
 const icmp6 = new Icmpv6View();
+let skipL4 = false;
+
+/** Options for {@link validatePacket}. */
+export interface ValidateOptions {
+  /**
+   * Do not judge the TCP or UDP header (lengths, checksum). For a packet translated from an input
+   * whose own TCP/UDP header was already wrong: RFC 1624 incremental updates keep a wrong checksum
+   * wrong (a stateless translator does not verify transport checksums), which is right.
+   */
+  skipTransport?: boolean;
+}
 
 /**
  * Validate one emitted IP packet occupying all of `pkt`.
  * @example validatePacket(v.packet(0)) // null when good, else e.g. 'udp checksum bad'
  */
-export function validatePacket(pkt: Uint8Array): string | null {
+export function validatePacket(pkt: Uint8Array, opts?: ValidateOptions): string | null {
+  skipL4 = opts?.skipTransport === true;
   if (pkt.length === 0) return 'empty packet';
   const version = pkt[0]! >> 4;
   if (version === 4) return validate4(pkt);
@@ -52,16 +64,18 @@ function validate4(pkt: Uint8Array): string | null {
   const len = v4.payloadLen();
   switch (v4.protocol()) {
     case IPPROTO_TCP: {
+      if (skipL4) return null;
       const t = tcp.bind(pkt, off, len).check();
       if (t !== null) return t;
-      return tcp.checksumOk(v4.pseudoSum(len)) ? null : 'tcp checksum bad (IPv4)';
+      return skipL4 || tcp.checksumOk(v4.pseudoSum(len)) ? null : 'tcp checksum bad (IPv4)';
     }
     case IPPROTO_UDP: {
+      if (skipL4) return null;
       const u = udp.bind(pkt, off, len).check();
       if (u !== null) return u;
       if (udp.len !== len) return `UDP Length ${udp.len} != IPv4 payload ${len}`;
       if (udp.checksum() === 0) return null;
-      return udp.checksumOk(v4.pseudoSum(len)) ? null : 'udp checksum bad (IPv4)';
+      return skipL4 || udp.checksumOk(v4.pseudoSum(len)) ? null : 'udp checksum bad (IPv4)';
     }
     case IPPROTO_ICMP: {
       const c = icmp4.bind(pkt, off, len).check();
@@ -93,16 +107,18 @@ function validate6(pkt: Uint8Array): string | null {
   const proto = v6.upperProto();
   switch (proto) {
     case IPPROTO_TCP: {
+      if (skipL4) return null;
       const t = tcp.bind(pkt, off, len).check();
       if (t !== null) return t;
-      return tcp.checksumOk(v6.pseudoSum(proto, len)) ? null : 'tcp checksum bad (IPv6)';
+      return skipL4 || tcp.checksumOk(v6.pseudoSum(proto, len)) ? null : 'tcp checksum bad (IPv6)';
     }
     case IPPROTO_UDP: {
+      if (skipL4) return null;
       const u = udp.bind(pkt, off, len).check();
       if (u !== null) return u;
       if (udp.len !== len) return `UDP Length ${udp.len} != IPv6 upper-layer length ${len}`;
       if (udp.checksum() === 0) return 'udp checksum zero over IPv6 (RFC 8200 §8.1)';
-      return udp.checksumOk(v6.pseudoSum(proto, len)) ? null : 'udp checksum bad (IPv6)';
+      return skipL4 || udp.checksumOk(v6.pseudoSum(proto, len)) ? null : 'udp checksum bad (IPv6)';
     }
     case IPPROTO_ICMPV6: {
       const c = icmp6.bind(pkt, off, len).check();
@@ -118,4 +134,17 @@ function validate6(pkt: Uint8Array): string | null {
       return 'ICMPv4 (1) inside IPv6';
   }
   return null;
+}
+
+/**
+ * True when an input packet's own TCP or UDP header is wrong (bad checksum, bad length), judged on
+ * the octets its IP length field covers (link padding ignored). A translator passes such a header
+ * on (it does not verify transport checksums), so what it emits may be wrong the same way.
+ */
+export function transportAlreadyBad(pkt: Uint8Array): boolean {
+  let n = pkt.length;
+  if (n >= 20 && pkt[0]! >> 4 === 4) n = Math.min(n, (pkt[2]! << 8) | pkt[3]!);
+  else if (n >= 40 && pkt[0]! >> 4 === 6) n = Math.min(n, 40 + ((pkt[4]! << 8) | pkt[5]!));
+  const r = validatePacket(pkt.subarray(0, n));
+  return r !== null && /^(tcp|udp|UDP Length)/.test(r);
 }
