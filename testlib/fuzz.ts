@@ -224,6 +224,8 @@ export interface FuzzResult {
   /** IPv4 packets delivered to the right tenant but for an address outside its `ipv4` ranges (reported, not a failure). */
   outsideRanges: number;
   outsideExample: string;
+  /** Validator messages for invalid emitted packets, counted. */
+  invalidReasons: Map<string, number>;
   drops: Map<string, number>;
   /** First failures, for the report: what, the seed index, and the input hex. */
   failures: string[];
@@ -263,7 +265,7 @@ export function runFuzz(opts: { count: number; seed: number; vectorsDir?: string
   const scratch = new Uint8Array(70000);
   const buf = new Uint8Array(HEADROOM + 70000);
   const dst6 = new Uint8Array(16);
-  const r: FuzzResult = { count: 0, exceptions: 0, internalErrors: 0, invalidEmits: 0, crossTenant: 0, emitted: 0, outsideRanges: 0, outsideExample: '', drops: new Map(), failures: [] };
+  const r: FuzzResult = { count: 0, exceptions: 0, internalErrors: 0, invalidEmits: 0, crossTenant: 0, emitted: 0, outsideRanges: 0, outsideExample: '', invalidReasons: new Map(), drops: new Map(), failures: [] };
   const fail = (what: string, s: Seed, len: number) => {
     if (r.failures.length < 20) r.failures.push(`#${r.count} seed ${opts.seed} ${what} <- from${s.from} tenant ${s.tenant}: ${short(scratch.subarray(0, len))}`);
   };
@@ -303,6 +305,8 @@ export function runFuzz(opts: { count: number; seed: number; vectorsDir?: string
       const bad = validatePacket(p, { skipTransport: l4Bad });
       if (bad !== null) {
         r.invalidEmits++;
+        const key = `${bad}${s.from === 6 && (p[9] === 1 || p[6] === 58) ? ' (IPv4 protocol 1 / IPv6 next header 58 carried from the other side untranslated)' : ''}`;
+        r.invalidReasons.set(key, (r.invalidReasons.get(key) ?? 0) + 1);
         fail(`emit[${i}] invalid: ${bad} [${short(p)}]`, s, len);
         continue;
       }
@@ -341,6 +345,7 @@ export function formatFuzz(r: FuzzResult, seed: number, ms: number): string {
     `fuzz: ${r.count} packets, seed ${seed}, ${(ms / 1000).toFixed(1)} s (${((ms * 1e6) / Math.max(1, r.count)).toFixed(0)} ns/packet)`,
     `  exceptions ${r.exceptions}, internal errors ${r.internalErrors}, invalid emitted packets ${r.invalidEmits}, cross-tenant deliveries ${r.crossTenant}, emitted ${r.emitted}`,
     `  delivered to the destination's tenant for an IPv4 address outside its ranges: ${r.outsideRanges}${r.outsideExample ? ` (e.g. ${r.outsideExample})` : ''}`,
+    ...[...r.invalidReasons.entries()].map(([k, n]) => `  invalid: ${n} x ${k}`),
     '  drop reasons:',
     ...[...r.drops.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `    ${String(n).padStart(10)}  ${k}`),
     ...r.failures.map((f) => `  FAIL ${f}`),
