@@ -409,8 +409,9 @@ export class TenantTable {
    * Sets {@link outV4} (unsigned 32-bit) and {@link outRule}. A PLAT prefix shared by several
    * tenants names no tenant: the result is -1 with `outRule === RULE_PLAT` (and `outPlat`
    * set), so the caller can tell "shared PLAT" from "not ours" (`outRule === RULE_NONE`).
-   * An address whose u octet (bits 64–71) is not zero, or a non-global IPv4 address under
-   * 64:ff9b::/96 (RFC 6052 §3.1), is not ours.
+   * An address whose u octet (bits 64–71) is not zero, a non-global IPv4 address under
+   * 64:ff9b::/96 (RFC 6052 §3.1), or an address under a tenant's prefix whose IPv4 address is
+   * neither in that tenant's `ipv4` ranges nor one of its EAM addresses, is not ours.
    *
    * @param buf packet bytes
    * @param off offset of the 16-byte address (e.g. 24 for an IPv6 header's destination)
@@ -440,6 +441,11 @@ export class TenantTable {
       if (t < 0) continue;
       const v4 = extract4(buf, off, h.len);
       if (v4 < 0 || (this.pfxWkp[t] === 1 && !isGlobalIPv4(v4))) return -1;
+      // Decode is the inverse of encode4: the tenant's prefix only ever carries its own IPv4
+      // addresses (anything else goes through its PLAT), so an address under the prefix that
+      // embeds an outside IPv4 address names no host of the tenant. The exception is one of the
+      // tenant's EAM IPv4 addresses: RFC 7757 §4.2 has IPv6 nodes reach it in its RFC 6052 form.
+      if (!this.ownsV4(t, v4) && this.eam.lookup4(t, v4) < 0) return -1;
       this.outV4 = v4;
       this.outRule = RULE_PREFIX;
       return t;

@@ -32,6 +32,7 @@ export const REASONS_46 = [
   '46.bad-source',
   '46.bad-destination',
   '46.source-not-owned',
+  '46.ipv6-only-protocol',
   '46.ttl-expired',
   '46.source-route',
   '46.no-mapping-src',
@@ -196,11 +197,18 @@ export class Translate4to6 {
     // RFC 7757 §4.2 simple hairpinning, where the source is one of the tenant's EAM addresses
     // (checked again, with the destination, when the addresses are written).
     let eamSource = hairpinned;
+    let poolSource = false;
     if (!hairpinned && !table.ownsV4(tenant, src)) {
-      if (opts.eamHairpin !== HAIRPIN_SIMPLE || table.encode4(tenant, src, this.tmp, 0) !== RULE_EAM) {
+      if (opts.eamHairpin === HAIRPIN_SIMPLE && table.encode4(tenant, src, this.tmp, 0) === RULE_EAM) {
+        eamSource = true;
+      } else if (ip.protocol() === PROTO_ICMP && !ip.isFragment() && len - hl >= 1 && isIcmp4ErrorType(buf[off + hl]!)) {
+        // RFC 6791 (the rfc6791v6 pool): an error from a router of the tenant's network whose
+        // address is not one of the tenant's still reaches the IPv6 sender, from the pool. Never
+        // through the PLAT: that would let a tenant make an error look like an Internet host's.
+        poolSource = true;
+      } else {
         return v.dropWith('46.source-not-owned');
       }
-      eamSource = true;
     }
 
     // RFC 7915 §4.1: "the translator (as any router) MUST check for zero and send the ICMPv4 'TTL
@@ -213,6 +221,10 @@ export class Translate4to6 {
     if (ip.hasSourceRoute()) return this.answer(tenant, buf, off, len, '46.source-route', T4_DEST_UNREACH, C4_SOURCE_ROUTE, 0, v);
 
     const proto = ip.protocol();
+    // RFC 7915 §4.1 copies any other protocol number, but these mean something only in IPv6:
+    // ICMPv6 (58) would let a tenant speak Neighbor Discovery or forge ICMPv6 errors on the fabric
+    // unchecked, and 0, 43, 44 and 60 would be parsed as extension headers there.
+    if (isIpv6OnlyProtocol(proto)) return v.dropWith('46.ipv6-only-protocol');
     const poff = off + hl;
     const plen = len - hl;
     const isFrag = ip.isFragment();
@@ -227,7 +239,7 @@ export class Translate4to6 {
       if (plen < ICMP_HL) return v.dropWith('46.icmp-truncated');
       if (ctx.checksum.sum16(buf, poff, plen, 0) !== 0xffff) return v.dropWith('46.icmp-bad-checksum');
       const t4 = buf[poff]!;
-      if (isIcmp4ErrorType(t4)) return this.icmpError(tenant, buf, off, hl, len, src, dst, ttl, eamSource, v);
+      if (isIcmp4ErrorType(t4)) return this.icmpError(tenant, buf, off, hl, len, src, dst, ttl, eamSource, poolSource, v);
       const row = icmp46Row(t4, buf[poff + 1]!);
       if (row.drop !== null) return v.dropWith(row.drop);
       // Written only once nothing can answer with an error quoting the packet as received.
@@ -238,6 +250,9 @@ export class Translate4to6 {
       ck = CK_TCP;
     } else if (first && proto === PROTO_UDP) {
       if (plen < 8) return v.dropWith('46.transport-truncated');
+      // The UDP Length covers the whole datagram, so only an unfragmented one can be held to it.
+      const ulen = be16(buf, poff + UDP_LENGTH);
+      if (ulen < 8 || (!isFrag && ulen > plen)) return v.dropWith('46.udp-bad-length');
       ck = CK_UDP;
       if (be16(buf, poff + UDP_CHECKSUM) === 0) {
         // RFC 7915 §4.5: "the translator SHOULD provide a configuration function to allow: 1.
@@ -246,8 +261,6 @@ export class Translate4to6 {
         // compute the UDP checksum": drop.
         if (isFrag) return v.dropWith('46.udp-zero-checksum-fragment');
         if (!opts.amendUdpZeroChecksum) return v.dropWith('46.udp-zero-checksum');
-        const ulen = be16(buf, poff + UDP_LENGTH);
-        if (ulen < 8 || ulen > plen) return v.dropWith('46.udp-bad-length');
         ck = CK_UDP_FULL;
       }
     }
@@ -403,7 +416,7 @@ export class Translate4to6 {
    * 20 octets outside and 20 or 28 inside). Layout: outer IPv6 at 0, ICMPv6 at 40, the translated
    * original datagram at 48, then (RFC 4884) padding and the extension structure.
    */
-  private icmpError(tenant: number, buf: Uint8Array, off: number, hl: number, len: number, src: number, dst: number, ttl: number, eamSource: boolean, v: Verdict): void {
+  private icmpError(tenant: number, buf: Uint8Array, off: number, hl: number, len: number, src: number, dst: number, ttl: number, eamSource: boolean, poolSource: boolean, v: Verdict): void {
     const ctx = this.ctx;
     const opts = ctx.options;
     const table = ctx.table;
@@ -423,6 +436,7 @@ export class Translate4to6 {
     const ipoff = inner.payloadOff();
     const ipresent = inner.len - ihl;
     // RFC 7915 §4.3 / RFC 4443 §2.4(e): no error is translated that quotes an error.
+    if (isIpv6OnlyProtocol(iproto)) return v.dropWith('46.icmp-inner-untranslatable');
     if (iproto === PROTO_ICMP && ifirst && ipresent >= 1) {
       const it = buf[ipoff]!;
       if (isIcmp4ErrorType(it)) return v.dropWith('46.icmp-error-about-error');
@@ -463,7 +477,7 @@ export class Translate4to6 {
     const s = ctx.scratch;
     // Outer addresses: the destination is the IPv6 node the quoted packet came from.
     if (table.encode4(tenant, dst, s, 24) < 0) return v.dropWith('46.no-mapping-dst');
-    if (table.encode4(tenant, src, s, 8) < 0) this.rfc6791(src, s, 8);
+    if (poolSource || table.encode4(tenant, src, s, 8) < 0) this.rfc6791(src, s, 8);
 
     // The quoted packet went the other way: same tenant, same rules, TTL as it was.
     const I = IPV6_HL + ICMP_HL;
@@ -554,4 +568,9 @@ export class Translate4to6 {
       out[off + i] = (p[i]! & ~hostMask) | (v4byte & hostMask);
     }
   }
+}
+
+/** Protocol numbers that name IPv6-only headers: Hop-by-Hop (0), Routing (43), Fragment (44), ICMPv6 (58), Destination Options (60). */
+function isIpv6OnlyProtocol(p: number): boolean {
+  return p === 0 || p === 43 || p === 44 || p === 58 || p === 60;
 }

@@ -37,6 +37,7 @@ export const REASONS_64 = [
   '64.malformed-ipv6',
   '64.not-ours',
   '64.dst-plat',
+  '64.icmpv4-in-ipv6',
   '64.cross-tenant',
   '64.hop-limit-expired',
   '64.routing-header',
@@ -215,6 +216,9 @@ export class Translate6to4 {
     if (dstRule === RULE_PLAT && !this.hairpin) return v.dropWith('64.dst-plat');
 
     const proto = ip.upperProto();
+    // ICMP for IPv4 (1) has no meaning inside IPv6: passed on, it would reach the tenant as an
+    // unchecked, untranslated ICMPv4 message that anyone on the fabric could forge.
+    if (proto === IPPROTO_ICMP) return v.dropWith('64.icmpv4-in-ipv6');
     const first = ip.hasUpperHeader();
     const upOff = ip.upperOff();
     const upLen = ip.upperLen();
@@ -469,6 +473,7 @@ export class Translate6to4 {
       if (t < 128) return v.dropWith('64.inner-icmpv6-error');
       if (t !== 128 && t !== 129) return v.dropWith('64.inner-icmpv6-untranslatable');
     }
+    if (iproto === IPPROTO_ICMP) return v.dropWith('64.icmpv4-in-ipv6');
     if (iproto === IPPROTO_ICMPV6) iproto = IPPROTO_ICMP;
 
     if (rule.kind === 'ptb') {
