@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { register as registerDecode } from './decode.js';
 import { register as registerEncode } from './encode.js';
 import { register as registerTranslate } from './translate.js';
+import { register as registerRun } from './run.js';
 import { EXIT_BAD_INPUT, errorLine } from './common.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -18,6 +19,7 @@ function buildProgram(): Command {
   registerEncode(program);
   registerDecode(program);
   registerTranslate(program);
+  registerRun(program);
   return program;
 }
 

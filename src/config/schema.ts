@@ -93,6 +93,19 @@ const listenSchema = z.string().superRefine((value, ctx) => {
 export const fabricSchema = z.strictObject({ tun: ifnameSchema });
 export const metricsSchema = z.strictObject({ listen: listenSchema.default('127.0.0.1:9464') });
 
+/** pino's levels, quietest last; `log.level` and `xlat464 run --log-level` take one of them. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export const logSchema = z.strictObject({ level: z.enum(LOG_LEVELS).default('info') });
+
+/**
+ * `user:` the daemon switches to after opening its devices: a user name (looked up in /etc/passwd)
+ * or a numeric uid. Names follow useradd's NAME_REGEX, so nothing shell-like gets through.
+ */
+export const userSchema = z.union([
+  z.string().regex(/^[a-z_][a-z0-9_-]{0,31}\$?$/, 'expected a user name ([a-z_][a-z0-9_-]*, at most 32 characters) or a uid'),
+  z.number().int().min(0).max(0xfffffffe),
+]);
+
 /** The whole file. */
 export const configSchema = z.strictObject({
   translator: translatorSchema,
@@ -100,6 +113,10 @@ export const configSchema = z.strictObject({
   tenants: z.array(tenantSchema).min(1),
   fabric: fabricSchema.optional(),
   metrics: metricsSchema.prefault({}),
+  /** Daemon logging (`xlat464 run`). */
+  log: logSchema.prefault({}),
+  /** Daemon: drop to this user after opening the TUN devices. */
+  user: userSchema.optional(),
 });
 
 /** A checked configuration, values as the operator wrote them, defaults filled in. */

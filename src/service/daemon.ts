@@ -1,0 +1,260 @@
+/**
+ * The daemon's main thread: opens the TUN devices, starts one worker per device, serves metrics,
+ * logs, reloads on request and stops. It moves no packets (see DESIGN.md).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { TunDevice } from '../io/index.js';
+import { CounterBlock, CounterTotals } from './counters.js';
+import type { DeviceHandle } from './fd-device.js';
+import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+import { DaemonMetrics, serveMetrics } from './metrics.js';
+import { planFromFile, type DaemonPlan } from './plan.js';
+import { dropPrivileges, resolveUser } from './privileges.js';
+
+/** An open device as the daemon needs it: the fd workers use, and its life cycle. */
+export interface OpenDevice {
+  readonly name: string;
+  readonly fd: number;
+  readonly mtu: number;
+  setPersist(on: boolean): void;
+  close(): void;
+  /** TUNSETOWNER/TUNSETGROUP, when the addon has them. */
+  setOwner?(uid: number, gid: number): void;
+}
+
+export interface DaemonOptions {
+  configFile: string;
+  logger: Logger;
+  /** Clear TUNSETPERSIST before closing at stop, so the interfaces go away. */
+  removeDevices?: boolean;
+  /** How devices are opened; default TunDevice.open(name, { create, persist, up }). Tests pass FIFOs. */
+  openDevice?: (name: string) => OpenDevice;
+  /** Use the WASM checksum arena in workers (default true). */
+  wasm?: boolean;
+  /** Serve metrics (default true). */
+  serveMetrics?: boolean;
+  /** Milliseconds to wait for a worker to stop before terminating it. */
+  stopTimeoutMs?: number;
+}
+
+interface Running {
+  readonly dev: OpenDevice;
+  readonly worker: Worker;
+  readonly exited: Promise<void>;
+  /** Counter block of the generation the worker runs, and that generation's tenant names. */
+  block: CounterBlock;
+  blockGen: number;
+  names: readonly string[];
+  /** Blocks of earlier generations the worker may still write until it acknowledges the new one. */
+  pending: { gen: number; block: CounterBlock; names: readonly string[] }[];
+  acks: Map<number, () => void>;
+}
+
+function defaultOpen(name: string): OpenDevice {
+  return TunDevice.open(name, { create: true, persist: true, up: true });
+}
+
+export class Daemon {
+  plan!: DaemonPlan;
+  metrics: DaemonMetrics;
+  private gen = 0;
+  private readonly running = new Map<string, Running>();
+  private readonly base = new CounterTotals();
+  private server: Server | undefined;
+  private stopping = false;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.log = opts.logger;
+    this.metrics = new DaemonMetrics(() => this.totals());
+  }
+
+  /** Counters of every generation so far, by tenant name. */
+  totals(): CounterTotals {
+    const t = new CounterTotals();
+    t.addTotals(this.base);
+    for (const r of this.running.values()) {
+      t.addBlock(r.block, r.names);
+      for (const p of r.pending) t.addBlock(p.block, p.names);
+    }
+    return t;
+  }
+
+  /** Check the file, open devices, drop privileges, start workers, serve metrics; logs "ready". */
+  async start(plan: DaemonPlan = planFromFile(this.opts.configFile)): Promise<void> {
+    this.plan = plan;
+    const { config } = plan.loaded;
+    const user = config.user === undefined ? undefined : resolveUser(config.user);
+    const open = this.opts.openDevice ?? defaultOpen;
+    const opened: OpenDevice[] = [];
+    try {
+      for (const d of plan.devices) opened.push(open(d.name));
+      if (this.opts.serveMetrics !== false) this.server = await serveMetrics(this.metrics, config.metrics.listen);
+    } catch (e) {
+      for (const d of opened) d.close();
+      throw e;
+    }
+    if (user !== undefined) {
+      for (const d of opened) d.setOwner?.(user.uid, user.gid);
+      dropPrivileges(user);
+      this.log.info({ user: user.name, uid: user.uid, gid: user.gid }, 'dropped privileges');
+    }
+    const handles = opened.map((d) => ({ name: d.name, fd: d.fd, mtu: d.mtu }));
+    const ready: Promise<FromWorker>[] = [];
+    opened.forEach((d) => ready.push(this.spawn(d, handles)));
+    const first = await Promise.all(ready);
+    this.log.info(
+      {
+        gen: this.gen,
+        devices: plan.devices.map((d, i) => ({ ...d, mtu: opened[i]!.mtu })),
+        tenants: plan.loaded.table.names,
+        workers: this.running.size,
+        metrics: this.server === undefined ? null : config.metrics.listen,
+        wasm: first.every((m) => m.type === 'ready' && m.wasm),
+      },
+      'ready',
+    );
+  }
+
+  private spawn(dev: OpenDevice, handles: DeviceHandle[]): Promise<FromWorker> {
+    const names = this.plan.loaded.table.names;
+    const block = CounterBlock.create(names.length);
+    const init: WorkerInit = {
+      gen: this.gen,
+      raw: this.plan.raw,
+      devices: handles,
+      sab: block.sab,
+      tenants: names.length,
+      self: dev.name,
+      wasm: this.opts.wasm !== false,
+    };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, name: `xlat464 ${dev.name}` });
+    let resolveReady!: (m: FromWorker) => void;
+    let rejectReady!: (e: Error) => void;
+    const readyP = new Promise<FromWorker>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const r: Running = { dev, worker, exited, block, blockGen: this.gen, names, pending: [], acks: new Map() };
+    this.running.set(dev.name, r);
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') resolveReady(m);
+      else if (m.type === 'ack') {
+        // The worker writes only the new block from now on: fold the old ones into the totals.
+        for (const p of r.pending.filter((p) => p.gen < m.gen)) this.base.addBlock(p.block, p.names);
+        r.pending = r.pending.filter((p) => p.gen >= m.gen);
+        r.acks.get(m.gen)?.();
+      } else if (m.type === 'error') {
+        this.log.error({ code: m.code, device: m.device, op: m.op, worker: dev.name }, m.message);
+      }
+    });
+    worker.on('error', (err) => {
+      this.log.error({ code: (err as { code?: string }).code ?? 'ERR_XLAT_WORKER', worker: dev.name, err: err.message }, 'worker failed');
+      rejectReady(err);
+    });
+    worker.once('exit', (code) => {
+      this.base.addBlock(r.block, r.names);
+      for (const p of r.pending) this.base.addBlock(p.block, p.names);
+      r.pending = [];
+      r.block = CounterBlock.create(0);
+      if (!this.stopping && this.running.get(dev.name) === r) this.log.error({ code: 'ERR_XLAT_WORKER_EXIT', worker: dev.name, exitCode: code }, 'worker exited');
+      rejectReady(new Error(`worker ${dev.name} exited with ${code}`));
+    });
+    return readyP;
+  }
+
+  /**
+   * Re-read the configuration file. A file that does not check is refused and the running
+   * configuration stays; a good one is posted to the workers that stay, new devices get opened and
+   * their workers started, removed ones stopped (their interfaces left as they are).
+   * @returns whether the new configuration is in force
+   */
+  async reload(): Promise<boolean> {
+    let plan: DaemonPlan;
+    try {
+      plan = planFromFile(this.opts.configFile);
+    } catch (e) {
+      const err = e as Error & { code?: string; path?: string };
+      this.metrics.reloads.inc({ outcome: 'error' });
+      this.log.error({ code: err.code ?? 'ERR_XLAT_CONFIG', field: err.path || undefined, file: this.opts.configFile }, `reload refused: ${err.message}`);
+      return false;
+    }
+    const open = this.opts.openDevice ?? defaultOpen;
+    const wanted = new Set(plan.devices.map((d) => d.name));
+    const added: OpenDevice[] = [];
+    try {
+      for (const d of plan.devices) if (!this.running.has(d.name)) added.push(open(d.name));
+    } catch (e) {
+      for (const d of added) d.close();
+      const err = e as Error & { code?: string };
+      this.metrics.reloads.inc({ outcome: 'error' });
+      this.log.error({ code: err.code ?? 'EIO', file: this.opts.configFile }, `reload refused: ${err.message}`);
+      return false;
+    }
+    this.plan = plan;
+    const gen = ++this.gen;
+    const handles: DeviceHandle[] = [];
+    for (const d of plan.devices) {
+      const dev = this.running.get(d.name)?.dev ?? added.find((a) => a.name === d.name)!;
+      handles.push({ name: dev.name, fd: dev.fd, mtu: dev.mtu });
+    }
+    const names = plan.loaded.table.names;
+    const acks: Promise<void>[] = [];
+    for (const [name, r] of this.running) {
+      if (!wanted.has(name)) continue;
+      const block = CounterBlock.create(names.length);
+      r.pending.push({ gen: r.blockGen, block: r.block, names: r.names });
+      r.block = block;
+      r.blockGen = gen;
+      r.names = names;
+      acks.push(new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2000);
+        r.acks.set(gen, () => (clearTimeout(t), r.acks.delete(gen), resolve()));
+      }));
+      const msg: ToWorker = { type: 'config', gen, raw: plan.raw, devices: handles, sab: block.sab, tenants: names.length };
+      r.worker.postMessage(msg);
+    }
+    const started = added.map((d) => this.spawn(d, handles));
+    await Promise.all([...acks, ...started]);
+    // Only now is no worker left holding a removed device's fd: stop its worker, then close it.
+    const removed = [...this.running].filter(([name]) => !wanted.has(name));
+    await Promise.all(removed.map(([, r]) => this.stopOne(r)));
+    for (const [name, r] of removed) {
+      r.dev.close();
+      this.running.delete(name);
+    }
+    this.metrics.reloads.inc({ outcome: 'ok' });
+    this.log.info(
+      { gen, tenants: names, added: added.map((d) => d.name), removed: removed.map(([n]) => n), workers: this.running.size },
+      'reloaded',
+    );
+    return true;
+  }
+
+  private async stopOne(r: Running): Promise<void> {
+    r.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    const timeout = this.opts.stopTimeoutMs ?? 800;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((res) => (timer = setTimeout(() => res('late'), timeout)));
+    if ((await Promise.race([r.exited, late])) === 'late') await r.worker.terminate();
+    clearTimeout(timer);
+  }
+
+  /** Stop every worker (within a second), close the devices (removing them when asked), stop serving metrics. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.running.values()].map((r) => this.stopOne(r)));
+    for (const r of this.running.values()) {
+      try {
+        if (this.opts.removeDevices) r.dev.setPersist(false);
+      } catch (e) {
+        this.log.error({ code: (e as { code?: string }).code ?? 'EIO', device: r.dev.name }, (e as Error).message);
+      }
+      r.dev.close();
+    }
+    this.running.clear();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections?.();
+    this.log.info({ removedDevices: this.opts.removeDevices === true }, 'stopped');
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The packet loop of one worker, without the thread: read a batch from this worker's device,
+ * translate each packet, group what the verdicts emit by destination device, write each group
+ * as one batch. A worker thread (worker.ts) runs `runOnce` in a loop; tests drive it in-process
+ * with in-memory devices.
+ *
+ * Which way a packet goes is decided by its version nibble and the device's role:
+ * - IPv4 read from a tenant's TUN: `from4` for that tenant; the IPv6 result goes to the fabric TUN,
+ *   a generated ICMPv4 error back to the tenant's TUN.
+ * - IPv6 read from the fabric TUN: `from6`; the IPv4 result goes to the TUN of the tenant the
+ *   verdict names, a generated ICMPv6 error back to the fabric TUN.
+ * - A TUN that is both (the classic single-TUN SIIT set-up, one tenant) does both by version.
+ *
+ * MTUs come from the devices (see DESIGN.md): ipv6Mtu is the fabric TUN's; ipv4Mtu is this TUN's
+ * for a tenant worker and the smallest tenant TUN's for the fabric worker, whose 6->4 output may go
+ * to any tenant, so a packet larger than its tenant's MTU always gets a Packet Too Big (or is
+ * fragmented when DF is clear), at the price of conservative PTBs for tenants with a larger MTU.
+ *
+ * Buffers: packets are read into slots of a WasmChecksum arena (or plain memory in tests) at
+ * HEADROOM and translated in place; emits that point into a slot stay valid until the next read,
+ * so they are queued for the batch write. Emits built in the translator's scratch area (fragments,
+ * generated errors) are only valid until the next translation, so a verdict that has one flushes
+ * every queue at once (rare packets, in order per device).
+ */
+import type { LoadedConfig } from '../config/index.js';
+import type { Device } from '../io/index.js';
+import { referenceChecksum, type Checksum } from '../checksum/index.js';
+import { HEADROOM, MAX_EMIT, SCRATCH_LEN, TO_IPV6, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
+import {
+  C_BYTES46,
+  C_BYTES64,
+  C_PKTS46,
+  C_PKTS64,
+  CounterBlock,
+  G_ICMP46,
+  G_ICMP64,
+  HIST_READ,
+  HIST_WRITE,
+  reasonIndex,
+} from './counters.js';
+
+/** Packets per readBatch. */
+export const BATCH = 64;
+
+const R_V4_ON_FABRIC = reasonIndex('io.ipv4-on-fabric-tun');
+const R_V6_ON_TENANT = reasonIndex('io.ipv6-on-tenant-tun');
+const R_NOT_IP = reasonIndex('io.not-ip');
+const R_NO_DEVICE = reasonIndex('io.no-device');
+const R_QUEUE_FULL = reasonIndex('io.queue-full');
+const R_WRITE_ERROR = reasonIndex('io.write-error');
+
+/** Where the dataplane's memory comes from: a WasmChecksum (arena() gives views of its memory) or plain arrays. */
+export interface PacketMemory {
+  checksum: Checksum;
+  /** `len` octets for packet slots and scratch; called at construction only. */
+  alloc(len: number): Uint8Array;
+}
+
+/** Plain memory and the reference checksum (tests, and the fallback when WASM is missing). */
+export const plainMemory: PacketMemory = { checksum: referenceChecksum, alloc: (len) => new Uint8Array(len) };
+
+/** One destination's pending writes. */
+class OutQueue {
+  n = 0;
+  readonly bufs: Uint8Array[];
+  readonly offs: Int32Array;
+  readonly lens: Int32Array;
+  /** Counter row of each packet (for drops on write failure). */
+  readonly rows: Int32Array;
+
+  constructor(readonly dev: Device, cap: number) {
+    this.bufs = new Array<Uint8Array>(cap).fill(new Uint8Array(0));
+    this.offs = new Int32Array(cap);
+    this.lens = new Int32Array(cap);
+    this.rows = new Int32Array(cap);
+  }
+}
+
+/** A worker's configuration: what to translate with, and every device it may write to, by interface name. */
+export interface DataplaneSetup {
+  loaded: LoadedConfig;
+  devices: ReadonlyMap<string, Device>;
+  counters: CounterBlock;
+}
+
+/** Error a write raised, reported once to whoever drives the loop (the worker logs it via the main thread). */
+export type ErrorSink = (err: Error & { code?: string }, device: string) => void;
+
+export class Dataplane {
+  readonly self: Device;
+  private readonly slots: Uint8Array[] = [];
+  private readonly sizes = new Int32Array(BATCH);
+  private readonly scratch: Uint8Array;
+  private readonly checksum: Checksum;
+  private readonly verdict = new Verdict();
+  private translator: Translator | undefined;
+  private counters!: CounterBlock;
+  /** Table index of the tenant that owns this device, or -1. */
+  private selfTenant = -1;
+  private selfFabric = false;
+  private queues: OutQueue[] = [];
+  /** Queue index per tenant index (-1: no device). */
+  private tenantQ = new Int32Array(0);
+  private fabricQ = -1;
+  /** Called on a write error; the loop goes on. */
+  onError: ErrorSink | undefined;
+
+  constructor(self: Device, setup: DataplaneSetup, memory: PacketMemory = plainMemory) {
+    this.self = self;
+    this.checksum = memory.checksum;
+    const slotLen = HEADROOM + self.mtu;
+    for (let i = 0; i < BATCH; i++) this.slots.push(memory.alloc(slotLen));
+    this.scratch = memory.alloc(SCRATCH_LEN);
+    this.configure(setup);
+  }
+
+  /** Octets of packet memory a dataplane for a device of this MTU takes (slots and scratch), before alignment. */
+  static memoryFor(mtu: number): number {
+    return BATCH * (Math.ceil((HEADROOM + mtu) / 64) * 64) + SCRATCH_LEN;
+  }
+
+  /** The tenant (table index) whose TUN this is, or -1; and whether it is the fabric TUN. */
+  get role(): { tenant: number; fabric: boolean } {
+    return { tenant: this.selfTenant, fabric: this.selfFabric };
+  }
+
+  /**
+   * Switch to a new configuration between batches. Nothing from the old one is used afterwards,
+   * and nothing pending survives: queues were flushed at the end of the last batch.
+   * @throws XlatError when the configuration has no role for this device (a daemon bug: the main thread checked it)
+   */
+  configure(setup: DataplaneSetup): void {
+    const { loaded, devices } = setup;
+    const { config, table } = loaded;
+    const fabricName = config.fabric?.tun;
+    const fabricDev = fabricName === undefined ? undefined : devices.get(fabricName);
+    this.selfFabric = fabricName === this.self.name;
+    this.selfTenant = -1;
+    const queues: OutQueue[] = [];
+    const byDev = new Map<Device, number>();
+    const qOf = (dev: Device): number => {
+      let q = byDev.get(dev);
+      if (q === undefined) {
+        q = queues.length;
+        queues.push(new OutQueue(dev, BATCH + MAX_EMIT));
+        byDev.set(dev, q);
+      }
+      return q;
+    };
+    const tenantQ = new Int32Array(table.size).fill(-1);
+    let minTenantMtu = Infinity;
+    config.tenants.forEach((t, i) => {
+      if (t.tun === undefined) return;
+      if (t.tun === this.self.name) this.selfTenant = i;
+      const dev = devices.get(t.tun);
+      if (dev === undefined) return;
+      tenantQ[i] = qOf(dev);
+      if (dev.mtu < minTenantMtu) minTenantMtu = dev.mtu;
+    });
+    this.fabricQ = fabricDev === undefined ? -1 : qOf(fabricDev);
+
+    const base = loaded.translator;
+    const ipv4Mtu = this.selfFabric ? (minTenantMtu === Infinity ? base.ipv4Mtu : minTenantMtu) : this.self.mtu;
+    const options: TranslatorOptions = { ...base, ipv4Mtu, ipv6Mtu: fabricDev?.mtu ?? base.ipv6Mtu };
+    if (this.translator === undefined) this.translator = new Translator(table, options, this.checksum, this.scratch);
+    else this.translator.reconfigure(table, options);
+    this.queues = queues;
+    this.tenantQ = tenantQ;
+    this.counters = setup.counters;
+  }
+
+  /** The options in force (for logs and tests). */
+  get options(): TranslatorOptions {
+    return this.translator!.options;
+  }
+
+  /**
+   * One batch: read up to BATCH packets (waiting at most `timeoutMs` for the first), translate,
+   * write. Read errors propagate (the device is gone or broken; the caller decides); write errors
+   * are counted as drops and reported through `onError`.
+   * @returns packets read; 0 on timeout.
+   */
+  runOnce(timeoutMs: number): number {
+    const n = this.self.readBatch(this.slots, this.sizes, HEADROOM, BATCH, timeoutMs);
+    if (n === 0) return 0;
+    const c = this.counters;
+    c.batch(HIST_READ, n);
+    const tr = this.translator!;
+    const v = this.verdict;
+    for (let i = 0; i < n; i++) {
+      const buf = this.slots[i]!;
+      const len = this.sizes[i]!;
+      const version = len > 0 ? buf[HEADROOM]! >> 4 : 0;
+      let row: number;
+      if (version === 4) {
+        row = this.selfTenant;
+        if (row < 0) {
+          c.drop(-1, R_V4_ON_FABRIC);
+          continue;
+        }
+        tr.from4(row, buf, HEADROOM, len, v);
+        if (v.drop === null) {
+          c.add(row, C_PKTS46, 1);
+          c.add(row, C_BYTES46, len);
+        } else {
+          c.drop(row, reasonIndex(v.drop));
+          if (v.generatedError) c.global(G_ICMP46);
+        }
+      } else if (version === 6) {
+        if (!this.selfFabric) {
+          c.drop(this.selfTenant, R_V6_ON_TENANT);
+          continue;
+        }
+        tr.from6(buf, HEADROOM, len, v);
+        // The destination tenant is known from what was emitted towards IPv4; before that, "-".
+        row = v.count > 0 && v.to[0] !== TO_IPV6 ? v.tenant[0]! : -1;
+        if (v.drop === null) {
+          c.add(row, C_PKTS64, 1);
+          c.add(row, C_BYTES64, len);
+        } else {
+          c.drop(row, reasonIndex(v.drop));
+          if (v.generatedError) c.global(G_ICMP64);
+        }
+      } else {
+        c.drop(this.selfTenant, R_NOT_IP);
+        continue;
+      }
+      let flushNow = false;
+      for (let j = 0; j < v.count; j++) {
+        const q = v.to[j] === TO_IPV6 ? this.fabricQ : this.tenantQ[v.tenant[j]!] ?? -1;
+        if (q < 0) {
+          c.drop(row, R_NO_DEVICE);
+          continue;
+        }
+        const out = this.queues[q]!;
+        const k = out.n;
+        const eb = v.bufs[j]!;
+        out.bufs[k] = eb;
+        out.offs[k] = v.offs[j]!;
+        out.lens[k] = v.lens[j]!;
+        out.rows[k] = row;
+        out.n = k + 1;
+        if (eb !== buf) flushNow = true;
+      }
+      if (flushNow) this.flush();
+    }
+    this.flush();
+    return n;
+  }
+
+  /** Write every queue out. A short write is retried once the queue drains; what still does not fit is dropped. */
+  private flush(): void {
+    const c = this.counters;
+    for (let qi = 0; qi < this.queues.length; qi++) {
+      const q = this.queues[qi]!;
+      let left = q.n;
+      if (left === 0) continue;
+      c.batch(HIST_WRITE, left);
+      while (left > 0) {
+        let w: number;
+        try {
+          w = q.dev.writeBatch(q.bufs, q.offs, q.lens, left);
+        } catch (e) {
+          // The first packet failed: count it, report, go on with the rest.
+          c.drop(q.rows[0]!, R_WRITE_ERROR);
+          this.onError?.(e as Error, q.dev.name);
+          w = 1;
+        }
+        if (w === 0) {
+          for (let k = 0; k < left; k++) c.drop(q.rows[k]!, R_QUEUE_FULL);
+          break;
+        }
+        left -= w;
+        if (left > 0) this.shift(q, w, left);
+      }
+      q.n = 0;
+    }
+  }
+
+  /** Move entries [from, from + count) of a queue to the front (the rare short-write path). */
+  private shift(q: OutQueue, from: number, count: number): void {
+    for (let k = 0; k < count; k++) q.bufs[k] = q.bufs[from + k]!;
+    q.offs.copyWithin(0, from, from + count);
+    q.lens.copyWithin(0, from, from + count);
+    q.rows.copyWithin(0, from, from + count);
+  }
+}
