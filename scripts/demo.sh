@@ -50,7 +50,7 @@ done
 
 echo
 echo "== capture on host A's fabric veth (IPv6 only; neighbour discovery left out)"
-ip netns exec "$XL_HOSTA" tcpdump -i "$XL_FABRIC_VETH" -n -l -c 8 'ip6 and not (icmp6 and ip6[40] >= 133)' >"$STATE/fabric.txt" 2>"$STATE/tcpdump.err" &
+ip netns exec "$XL_HOSTA" tcpdump -i "$XL_FABRIC_VETH" -n -l --immediate-mode -c 8 'ip6 and not (icmp6 and ip6[40] >= 133)' >"$STATE/fabric.txt" 2>"$STATE/tcpdump.err" &
 CAPTURE=$!
 sleep 1
 
