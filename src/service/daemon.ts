@@ -50,6 +50,8 @@ interface Running {
   /** Blocks of earlier generations the worker may still write until it acknowledges the new one. */
   pending: { gen: number; block: CounterBlock; names: readonly string[] }[];
   acks: Map<number, () => void>;
+  /** Asked to stop: its exit is expected. */
+  stopping: boolean;
 }
 
 function defaultOpen(name: string): OpenDevice {
@@ -135,7 +137,7 @@ export class Daemon {
     let rejectReady!: (e: Error) => void;
     const readyP = new Promise<FromWorker>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const r: Running = { dev, worker, exited, block, blockGen: this.gen, names, pending: [], acks: new Map() };
+    const r: Running = { dev, worker, exited, block, blockGen: this.gen, names, pending: [], acks: new Map(), stopping: false };
     this.running.set(dev.name, r);
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') resolveReady(m);
@@ -157,7 +159,7 @@ export class Daemon {
       for (const p of r.pending) this.base.addBlock(p.block, p.names);
       r.pending = [];
       r.block = CounterBlock.create(0);
-      if (!this.stopping && this.running.get(dev.name) === r) this.log.error({ code: 'ERR_XLAT_WORKER_EXIT', worker: dev.name, exitCode: code }, 'worker exited');
+      if (!r.stopping) this.log.error({ code: 'ERR_XLAT_WORKER_EXIT', worker: dev.name, exitCode: code }, 'worker exited');
       rejectReady(new Error(`worker ${dev.name} exited with ${code}`));
     });
     return readyP;
@@ -232,6 +234,7 @@ export class Daemon {
   }
 
   private async stopOne(r: Running): Promise<void> {
+    r.stopping = true;
     r.worker.postMessage({ type: 'stop' } satisfies ToWorker);
     const timeout = this.opts.stopTimeoutMs ?? 800;
     let timer: NodeJS.Timeout | undefined;
