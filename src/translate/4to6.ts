@@ -10,6 +10,7 @@
  * RFC 4884 extensions kept; RFC 6791 for ICMP error sources without a mapping; RFC 7757 §4.2
  * EAM hairpinning. Design notes: DESIGN-4to6.md.
  */
+import { copyBytes } from './bytes.js';
 import { adjust, finish, fold, pseudoSum6, udpFinish } from '../checksum/index.js';
 import { RULE_EAM } from '../address/table.js';
 import { Ipv4View, Icmpv4View, type PacketReason } from '../packet/index.js';
@@ -102,10 +103,6 @@ function put32(b: Uint8Array, o: number, v: number): void {
   b[o + 1] = (v >>> 16) & 0xff;
   b[o + 2] = (v >>> 8) & 0xff;
   b[o + 3] = v & 0xff;
-}
-/** Copies n octets; no subarray views (they allocate). Regions must not overlap. */
-function copy(src: Uint8Array, so: number, dst: Uint8Array, dO: number, n: number): void {
-  for (let i = 0; i < n; i++) dst[dO + i] = src[so + i]!;
 }
 /** Sum of the two IPv4 addresses: the part of the RFC 768/9293 pseudo-header that translation changes. */
 function addrSum4(src: number, dst: number): number {
@@ -319,7 +316,7 @@ export class Translate4to6 {
       if (o !== 0) s.copyWithin(o + 8, 8, IPV6_HL);
       writeIpv6Fixed(s, o, tc, FRAG_HL + n, PROTO_FRAGMENT, ttl - 1);
       writeFrag(s, o + IPV6_HL, nh, foff + at, last ? mf : true, id);
-      copy(buf, poff + at, s, o + IPV6_HL + FRAG_HL, n);
+      copyBytes(buf, poff + at, s, o + IPV6_HL + FRAG_HL, n);
       if (!v.push(s, o, IPV6_HL + FRAG_HL + n, TO_IPV6, tenant)) return v.dropWith('46.too-many-fragments');
       o += IPV6_HL + FRAG_HL + n;
       at += n;
@@ -506,16 +503,16 @@ export class Translate4to6 {
       if (origField < RFC4884_MIN_ORIG) origField = RFC4884_MIN_ORIG;
       if (I + origField + extLen > IPV6_MIN_MTU) return v.dropWith('46.icmp-extension-too-big');
       copied = ipresent;
-      copy(buf, ipoff, s, ip6off, copied);
+      copyBytes(buf, ipoff, s, ip6off, copied);
       s.fill(0, ip6off + copied, I + origField);
-      copy(buf, extOff, s, I + origField, extLen);
+      copyBytes(buf, extOff, s, I + origField, extLen);
       // RFC 4884 §4.2: ICMPv6 Length counts 64-bit words.
       rest = (origField >>> 3) << 24;
     } else {
       // RFC 4443 §2.4(c): as much of the invoking packet as fits in the minimum IPv6 MTU.
       const room = IPV6_MIN_MTU - I - IPV6_HL - ifh;
       copied = ipresent < room ? ipresent : room;
-      copy(buf, ipoff, s, ip6off, copied);
+      copyBytes(buf, ipoff, s, ip6off, copied);
       origField = IPV6_HL + ifh + copied;
     }
 

@@ -16,6 +16,7 @@
  * payloads are never copied. ICMP errors (which shrink) and fragments are built in ctx.scratch.
  * Design notes: DESIGN-6to4.md.
  */
+import { copyBytes } from './bytes.js';
 import { fold, pseudoSum4, pseudoSum6, finish } from '../checksum/reference.js';
 import { adjust, udpFinish } from '../checksum/incremental.js';
 import { RULE_EAM, RULE_PLAT } from '../address/table.js';
@@ -359,7 +360,7 @@ export class Translate6to4 {
     const at = s.length - total;
     // 4->6 output can reach total + 48 octets per 1232-octet fragment (RFC 7915 §4 sizes).
     if (at - HEADROOM < total + 48 * Math.ceil(total / 1232) + 48) return v.dropWith('64.hairpin-too-big');
-    s.set(buf.subarray(o, o + total), at);
+    copyBytes(buf, o, s, at, total);
     this.back.translateHairpin(tenant, s, at, total, v);
   }
 
@@ -381,8 +382,8 @@ export class Translate6to4 {
     let p = 0;
     for (let at = 0; at < dataLen; at += chunk) {
       const n = Math.min(chunk, dataLen - at);
-      s.set(buf.subarray(o, o + IPV4_HEADER_LEN), p);
-      s.set(buf.subarray(o + IPV4_HEADER_LEN + at, o + IPV4_HEADER_LEN + at + n), p + IPV4_HEADER_LEN);
+      copyBytes(buf, o, s, p, IPV4_HEADER_LEN);
+      copyBytes(buf, o + IPV4_HEADER_LEN + at, s, p + IPV4_HEADER_LEN, n);
       const more = at + n < dataLen || lastMf;
       const fl = (more ? FLAG_MF : 0) | ((baseOff + at) >>> 3);
       const t = IPV4_HEADER_LEN + n;
@@ -540,10 +541,10 @@ export class Translate6to4 {
     // Inner: header, data copied, transport checksum fixed in the copy.
     writeIpv4Header(ctx, s, innerAt, this.tosOfInner(inn), itotal, iid, iff, inn.hopLimit(), iproto, isrc4, idst4);
     const dAt = innerAt + IPV4_HEADER_LEN;
-    s.set(buf.subarray(iupOff, iupOff + dataLen), dAt);
+    copyBytes(buf, iupOff, s, dAt, dataLen);
     if (ifirst) this.fixInnerTransport(s, dAt, dataLen, inn, iproto, isrc4, idst4);
     s.fill(0, dAt + dataLen, innerAt + origLen);
-    if (extLen > 0) s.set(buf.subarray(ext, ext + extLen), innerAt + origLen);
+    if (extLen > 0) copyBytes(buf, ext, s, innerAt + origLen, extLen);
 
     // ICMPv4 header.
     s[icmpAt] = rule.type4;

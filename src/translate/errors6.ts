@@ -7,6 +7,7 @@
  *
  * Built at the start of a scratch buffer; allocates nothing.
  */
+import { copyBytes } from './bytes.js';
 import { pseudoSum6, finish } from '../checksum/reference.js';
 import type { Ipv6View } from '../packet/ipv6.js';
 import { IPV6_HEADER_LEN, IPV6_SRC, IPV6_DST, IPV6_NEXT_HEADER, IPV6_HOP_LIMIT, IPV6_PAYLOAD_LEN } from '../packet/ipv6.js';
@@ -53,7 +54,7 @@ export function buildIcmp6Error(ctx: TranslateContext, ip: Ipv6View, type: numbe
   const total = IPV6_HEADER_LEN + msgLen;
   if (out.length < total) return 0;
   // Quote first: `out` never aliases the input (scratch vs. packet buffer), order is for clarity.
-  out.set(b.subarray(ip.off, ip.off + quoteLen), IPV6_HEADER_LEN + ICMPV6_HEADER_LEN);
+  copyBytes(b, ip.off, out, IPV6_HEADER_LEN + ICMPV6_HEADER_LEN, quoteLen);
   out[0] = 0x60;
   out[1] = 0;
   out[2] = 0;
@@ -62,8 +63,8 @@ export function buildIcmp6Error(ctx: TranslateContext, ip: Ipv6View, type: numbe
   out[IPV6_PAYLOAD_LEN + 1] = msgLen & 0xff;
   out[IPV6_NEXT_HEADER] = IPPROTO_ICMPV6;
   out[IPV6_HOP_LIMIT] = ERROR_HOP_LIMIT;
-  out.set(ctx.options.ipv6.subarray(0, 16), IPV6_SRC);
-  out.set(b.subarray(ip.srcOff(), ip.srcOff() + 16), IPV6_DST);
+  copyBytes(ctx.options.ipv6, 0, out, IPV6_SRC, 16);
+  copyBytes(b, ip.srcOff(), out, IPV6_DST, 16);
   const m = IPV6_HEADER_LEN;
   out[m] = type;
   out[m + 1] = code;
