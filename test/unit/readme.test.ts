@@ -2,7 +2,8 @@
  * The README's examples are run, so they cannot drift from the code. A block marked
  * `<!-- readme-test: js -->` is run as an ES module that imports 'xlat464' (the package resolves
  * itself by name) and its output must equal the block after it; a block marked `sh` lists
- * `$ xlat464 ...` commands, each followed by the exact lines it prints on stdout.
+ * `$ xlat464 ...` commands (`< FILE` feeds a file to stdin), each followed by the exact lines it
+ * prints on stdout.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,8 +48,12 @@ for (const ex of examples()) {
         if (!cmd.startsWith('$ xlat464 ')) { i++; continue; }
         const expected: string[] = [];
         for (i++; i < lines.length && !lines[i]!.startsWith('$ '); i++) if (lines[i] !== '') expected.push(lines[i]!);
-        const args = cmd.slice('$ xlat464 '.length).split(/\s+/).filter(Boolean);
-        const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+        let args = cmd.slice('$ xlat464 '.length).split(/\s+/).filter(Boolean);
+        // `< FILE` feeds the file to standard input, as the shell would.
+        const lt = args.indexOf('<');
+        const input = lt >= 0 ? readFileSync(new URL(args[lt + 1]!, `file://${root}`)) : undefined;
+        if (lt >= 0) args = args.slice(0, lt);
+        const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', ...(input ? { input } : {}) });
         assert.equal(r.stdout, expected.map((l) => l + '\n').join(''), `${cmd}\nstderr: ${r.stderr}`);
       }
     });
