@@ -3,7 +3,8 @@
  *
  * C does the system calls; JavaScript owns every buffer. Packets are read into and written from
  * Uint8Arrays the caller passes (views into a WebAssembly.Memory work), so nothing here allocates
- * per packet. Interfaces: linux/if_tun.h (TUNSETIFF, TUNSETPERSIST, TUNGETIFF) and netdevice(7)
+ * per packet. Interfaces: linux/if_tun.h (TUNSETIFF, TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP,
+ * TUNGETIFF) and netdevice(7)
  * (SIOCSIFMTU, SIOCGIFMTU, SIOCGIFFLAGS, SIOCSIFFLAGS).
  *
  * Errors are thrown as Error objects whose `code` is the errno name (EPERM, EBUSY, ...) and whose
@@ -210,6 +211,55 @@ static napi_value tun_set_persist(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A uid or gid argument: an integer in [0, 2^32 - 2]; (uid_t)-1 is the kernel's "no owner". */
+static bool get_id(napi_env env, napi_value v, uint32_t *out, const char *what) {
+  napi_valuetype t;
+  double d;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number || napi_get_value_double(env, v, &d) != napi_ok) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "native-tun: %s must be a number", what);
+    throw_arg(env, msg);
+    return false;
+  }
+  if (!(d >= 0 && d <= 4294967294.0) || d != (double)(uint32_t)d) {
+    char msg[112];
+    snprintf(msg, sizeof msg, "native-tun: %s must be an integer from 0 to 4294967294, got %g", what, d);
+    throw_range(env, msg);
+    return false;
+  }
+  *out = (uint32_t)d;
+  return true;
+}
+
+/*
+ * setOwner(fd, uid) and setGroup(fd, gid): TUNSETOWNER / TUNSETGROUP. A persistent device owned by
+ * a uid (or a gid) can be attached with TUNSETIFF by a process of that uid (or in that group)
+ * without CAP_NET_ADMIN (tun_capable() in drivers/net/tun.c), so a daemon that dropped root can
+ * reattach after a restart.
+ */
+static napi_value set_id(napi_env env, napi_callback_info info, unsigned long req, const char *call, const char *what) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  int32_t fd;
+  uint32_t id;
+  if (!get_i32(env, argv[0], &fd, "fd") || !get_id(env, argv[1], &id, what)) return NULL;
+  if (ioctl(fd, req, (unsigned long)id) < 0) {
+    int err = errno;
+    char name[IFNAMSIZ + 8];
+    fd_name(fd, name);
+    return throw_errno(env, call, name, err);
+  }
+  return NULL;
+}
+
+static napi_value tun_set_owner(napi_env env, napi_callback_info info) {
+  return set_id(env, info, TUNSETOWNER, "TUNSETOWNER", "uid");
+}
+
+static napi_value tun_set_group(napi_env env, napi_callback_info info) {
+  return set_id(env, info, TUNSETGROUP, "TUNSETGROUP", "gid");
+}
+
 /* Runs one SIOC* ioctl on ifr through a throwaway AF_INET socket. Returns errno or 0. */
 static int if_ioctl(unsigned long req, struct ifreq *ifr) {
   int s = ctl_socket();
@@ -247,7 +297,8 @@ static napi_value tun_get_mtu(napi_env env, napi_callback_info info) {
   return res;
 }
 
-/* setUp(name): IFF_UP (and IFF_RUNNING) on top of the current flags. */
+/* setUp(name): IFF_UP (and IFF_RUNNING) on top of the current flags. An interface already up is
+ * left alone: SIOCSIFFLAGS needs CAP_NET_ADMIN, and its unprivileged owner reattaching must not fail. */
 static napi_value tun_set_up(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
@@ -256,6 +307,7 @@ static napi_value tun_set_up(napi_env env, napi_callback_info info) {
   if (!get_ifname(env, argv[0], "SIOCGIFFLAGS", ifr.ifr_name)) return NULL;
   int err = if_ioctl(SIOCGIFFLAGS, &ifr);
   if (err) return throw_errno(env, "SIOCGIFFLAGS", ifr.ifr_name, err);
+  if (ifr.ifr_flags & IFF_UP) return NULL;
   ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
   err = if_ioctl(SIOCSIFFLAGS, &ifr);
   return err ? throw_errno(env, "SIOCSIFFLAGS", ifr.ifr_name, err) : NULL;
@@ -422,6 +474,7 @@ NAPI_MODULE_INIT() {
       {"open", tun_open},         {"setPersist", tun_set_persist}, {"setMtu", tun_set_mtu},
       {"getMtu", tun_get_mtu},    {"setUp", tun_set_up},           {"close", tun_close},
       {"readBatch", tun_read_batch}, {"writeBatch", tun_write_batch},
+      {"setOwner", tun_set_owner},   {"setGroup", tun_set_group},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

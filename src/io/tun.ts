@@ -18,6 +18,10 @@ import { deviceError, type Device } from './device.js';
 export interface NativeTun {
   open(name: string, flags: { multiQueue?: boolean }): { fd: number; name: string };
   setPersist(fd: number, on: boolean): void;
+  /** TUNSETOWNER: uid 0..2^32-2. */
+  setOwner(fd: number, uid: number): void;
+  /** TUNSETGROUP: gid 0..2^32-2. */
+  setGroup(fd: number, gid: number): void;
   setMtu(name: string, mtu: number): void;
   getMtu(name: string): number;
   setUp(name: string): void;
@@ -39,7 +43,7 @@ export interface TunOpenOptions {
   multiQueue?: boolean;
   /** Set this MTU, octets (SIOCSIFMTU). Left as is when absent. */
   mtu?: number;
-  /** Bring the interface up (SIOCSIFFLAGS IFF_UP), default true. */
+  /** Bring the interface up (SIOCSIFFLAGS IFF_UP), default true; an interface already up is left alone. */
   up?: boolean;
 }
 
@@ -74,7 +78,9 @@ export class TunDevice implements Device {
 
   /**
    * Opens (and by default creates, persists and brings up) the TUN interface `name`
-   * (at most 15 octets; '' lets the kernel pick `tunN`). Needs CAP_NET_ADMIN.
+   * (at most 15 octets; '' lets the kernel pick `tunN`). Needs CAP_NET_ADMIN, except to attach to
+   * an existing interface owned by this process's uid or group (see {@link TunDevice.setOwner}),
+   * without `mtu` and with the interface already up.
    * Errors carry errno codes: EPERM (no CAP_NET_ADMIN), EBUSY (a single-queue device already
    * open), EINVAL (bad name, or multiQueue differs from how the device was created), ENODEV.
    * @example
@@ -111,6 +117,26 @@ export class TunDevice implements Device {
   setPersist(on: boolean): void {
     if (this.closed) throw deviceError('EBADF', 'TUNSETPERSIST', this.name, 'device closed');
     this.native.setPersist(this.fd, on);
+  }
+
+  /**
+   * TUNSETOWNER (and TUNSETGROUP when `gid` is given) on this queue's fd: from then on a process
+   * with that uid (or in that group) may attach to the interface without CAP_NET_ADMIN, e.g. a
+   * daemon restarted after dropping root. Kept with the interface while it persists.
+   * Errors carry errno codes: EPERM, EINVAL; ids out of 0..2^32-2 are a RangeError.
+   * @example
+   *   TunDevice.open('xlat-blue').setOwner(65534, 65534); // nobody:nogroup may reattach
+   */
+  setOwner(uid: number, gid?: number): void {
+    if (this.closed) throw deviceError('EBADF', 'TUNSETOWNER', this.name, 'device closed');
+    this.native.setOwner(this.fd, uid);
+    if (gid !== undefined) this.native.setGroup(this.fd, gid);
+  }
+
+  /** TUNSETGROUP on this queue's fd: members of group `gid` may attach without CAP_NET_ADMIN. */
+  setGroup(gid: number): void {
+    if (this.closed) throw deviceError('EBADF', 'TUNSETGROUP', this.name, 'device closed');
+    this.native.setGroup(this.fd, gid);
   }
 
   close(): void {

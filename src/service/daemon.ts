@@ -67,6 +67,8 @@ export class Daemon {
   private server: Server | undefined;
   private stopping = false;
   private readonly log: Logger;
+  /** The `user:` the daemon dropped to, whose uid and gid own every device it opens. */
+  private user: { uid: number; gid: number } | undefined;
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger;
@@ -99,6 +101,9 @@ export class Daemon {
       throw e;
     }
     if (user !== undefined) {
+      // TUNSETOWNER/TUNSETGROUP before setuid: after a restart without root, this user (and, with
+      // a device owned, no other unprivileged one) may attach to the persistent devices again.
+      this.user = user;
       for (const d of opened) d.setOwner?.(user.uid, user.gid);
       dropPrivileges(user);
       this.log.info({ user: user.name, uid: user.uid, gid: user.gid }, 'dropped privileges');
@@ -186,6 +191,7 @@ export class Daemon {
     const added: OpenDevice[] = [];
     try {
       for (const d of plan.devices) if (!this.running.has(d.name)) added.push(open(d.name));
+      if (this.user !== undefined) for (const d of added) d.setOwner?.(this.user.uid, this.user.gid);
     } catch (e) {
       for (const d of added) d.close();
       const err = e as Error & { code?: string };

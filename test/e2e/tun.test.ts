@@ -1,17 +1,18 @@
 /**
  * The TUN device end to end through the kernel: a real interface, a UDP datagram the kernel routes
  * into it, a hand-built reply the kernel delivers to a socket, errno-coded errors, persistence and
- * multi-queue. Needs root (CAP_NET_ADMIN) and /dev/net/tun; skipped with the reason otherwise.
+ * multi-queue, and attaching as an unprivileged owner (TUNSETOWNER/TUNSETGROUP). Needs root (CAP_NET_ADMIN) and /dev/net/tun; skipped with the reason otherwise.
  * Traffic stays on this machine: 10.99.N.0/24 lives only on the test's own interface, and every
  * interface the test creates is deleted in an after hook, also on failure.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import dgram from 'node:dgram';
 import { TunDevice, loadNativeTun } from '../../src/io/index.js';
 import { buildPacket } from '../../src/packet/index.js';
+import { asUser } from '../../testlib/user.js';
 
 // node:test skips on any string, even '': false when the test can run.
 const skip: string | false =
@@ -23,6 +24,7 @@ declare const WebAssembly: { Memory: new (d: { initial: number }) => { buffer: A
 
 const name = `xt${process.pid % 100000}`;
 const mqName = `xq${process.pid % 100000}`;
+const ownName = `xo${process.pid % 100000}`;
 const net = 20 + (process.pid % 200); // 10.99.<net>.0/24, unlikely to clash with a parallel run
 const local = `10.99.${net}.1`;
 const remote = `10.99.${net}.2`;
@@ -31,7 +33,7 @@ const ip4 = (a: number, b: number, c: number, d: number): number => ((a << 24) |
 const open: TunDevice[] = [];
 after(() => {
   for (const d of open) d.close();
-  for (const n of [name, mqName]) {
+  for (const n of [name, mqName, ownName]) {
     try {
       execFileSync('ip', ['link', 'del', n], { stdio: 'ignore' });
     } catch {
@@ -175,4 +177,52 @@ test('a multi-queue device opens one queue per call, and a single-queue open of 
   assert.notEqual(q0.fd, q1.fd);
   assert.equal(q1.mtu, 1280);
   assert.throws(() => TunDevice.open(mqName), { code: 'EINVAL', message: new RegExp(`^TUNSETIFF ${mqName}: EINVAL`) });
+});
+
+/** Attaches to `dev` (create: false) in a child process running as uid:gid; its result as JSON. */
+function attachAs(uid: number, gid: number, dev: string): { ok?: boolean; code?: string; message?: string } {
+  const io = new URL('../../src/io/index.js', import.meta.url).href;
+  const code = `import { TunDevice } from ${JSON.stringify(io)};
+    try { const d = TunDevice.open(${JSON.stringify(dev)}, { create: false }); d.close(); console.log(JSON.stringify({ ok: true })); }
+    catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
+  const [cmd, ...args] = asUser(uid, gid, [process.execPath, '--input-type=module', '-e', code]);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.status, 0, `child as ${uid}:${gid}: ${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok?: boolean; code?: string; message?: string };
+}
+
+test('TUNSETOWNER/TUNSETGROUP: only the owning uid (and group) may then reattach without CAP_NET_ADMIN', { skip }, () => {
+  const dev = TunDevice.open(ownName, { create: true, persist: true });
+  dev.close();
+  // drivers/net/tun.c tun_not_capable(): a device with neither owner nor group is guarded only by
+  // the permissions of /dev/net/tun, so any uid that can open it may attach.
+  assert.deepEqual(attachAs(4242, 4242, ownName), { ok: true });
+
+  const root = TunDevice.open(ownName, { create: false });
+  root.setOwner(65534);
+  root.close();
+  assert.equal(execFileSync('cat', [`/sys/class/net/${ownName}/owner`], { encoding: 'utf8' }).trim(), '65534');
+  assert.deepEqual(attachAs(65534, 65534, ownName), { ok: true });
+  const refused = attachAs(4242, 4242, ownName);
+  assert.equal(refused.code, 'EPERM', JSON.stringify(refused));
+  assert.match(refused.message!, new RegExp(`^TUNSETIFF ${ownName}: EPERM`));
+
+  // Owner and group both set: both must match (the daemon sets the user's uid and primary gid).
+  const again = TunDevice.open(ownName, { create: false });
+  again.setGroup(4343);
+  again.close();
+  assert.equal(execFileSync('cat', [`/sys/class/net/${ownName}/group`], { encoding: 'utf8' }).trim(), '4343');
+  assert.equal(attachAs(65534, 65534, ownName).code, 'EPERM');
+  assert.equal(attachAs(4242, 4343, ownName).code, 'EPERM');
+  const both = TunDevice.open(ownName, { create: false });
+  both.setOwner(65534, 65534);
+  both.close();
+  assert.deepEqual(attachAs(65534, 65534, ownName), { ok: true });
+
+  const native = loadNativeTun();
+  assert.throws(() => native.setOwner(1 << 20, 65534), { code: 'EBADF', message: /^TUNSETOWNER fd 1048576: EBADF/ });
+  assert.throws(() => native.setGroup(1 << 20, 1), { code: 'EBADF', message: /^TUNSETGROUP fd 1048576: EBADF/ });
+  assert.throws(() => native.setOwner(0, -1), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => native.setOwner(0, 1.5), { name: 'RangeError' });
+  assert.throws(() => native.setOwner(0, '0' as unknown as number), { name: 'TypeError' });
 });
