@@ -1,0 +1,231 @@
+/**
+ * The end-to-end benchmark's arithmetic (bench/e2e/run.sh does the measuring):
+ *   `record NAME INDEX DIR CPU`  reads one run's raw outputs and prints one JSON line;
+ *   `summarize RUNS.jsonl ...`   prints the markdown table (median with min-max, ratio to TAYGA)
+ *                                and writes results.json.
+ * Units are in the field names: `Gbps` is 10^9 bit/s, `Pps` packets/s, `Us` microseconds,
+ * `CpuSPerGB` translator CPU seconds (user + system, all threads) per 10^9 octets received.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** One run of one translator. */
+export interface RunRecord {
+  translator: string;
+  run: number;
+  tcp1Gbps: number;
+  tcp4Gbps: number;
+  tcp1Retransmits: number;
+  tcp4Retransmits: number;
+  tcpCpuSPerGB: number;
+  /** Translator CPU during the 1-stream TCP run, as a share of one core (1 = 100 %). */
+  tcp1CpuCores: number;
+  tcp4CpuCores: number;
+  udpSentPps: number;
+  udpRxPps: number;
+  udpCpuCores: number;
+  /** Packets the TUN dropped because the translator did not read them in time. */
+  udpTunDrops: number;
+  tcpLatUs: number;
+  udpLatUs: number;
+  /** Busy share (1 = 100 %) of core 0 and core 1 during each test, and the softirq part of it. */
+  tcp1Core0Busy: number;
+  tcp1Core1Busy: number;
+  tcp1Core0Softirq: number;
+  tcp4Core0Busy: number;
+  tcp4Core1Busy: number;
+  udpCore0Busy: number;
+  udpCore1Busy: number;
+  udpCore0Softirq: number;
+  /** The CPU the translator last ran on (checks the pinning). */
+  lastCpu: number;
+}
+
+/**
+ * Two /proc/stat snapshots of cpu0 and cpu1 (before, after): the busy share of each core and its
+ * softirq part. Columns: user nice system idle iowait irq softirq steal ...
+ */
+function coreBusy(file: string): { busy: [number, number]; softirq: [number, number] } {
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).slice(1, 9).map(Number));
+  const busy: [number, number] = [NaN, NaN];
+  const softirq: [number, number] = [NaN, NaN];
+  for (const c of [0, 1] as const) {
+    const a = rows[c]!;
+    const b = rows[c + 2]!;
+    const d = b.map((v, i) => v - a[i]!);
+    const total = d.reduce((x, y) => x + y, 0);
+    const idle = d[3]! + d[4]!;
+    busy[c] = (total - idle) / total;
+    softirq[c] = d[6]! / total;
+  }
+  return { busy, softirq };
+}
+
+function tcp(dir: string, streams: number): { gbps: number; bytes: number; retrans: number; ticks: number; tck: number; wall: number } {
+  const j = JSON.parse(readFileSync(`${dir}/tcp${streams}.json`, 'utf8')) as {
+    error?: string;
+    end: { sum_received: { bits_per_second: number; bytes: number }; sum_sent: { retransmits?: number } };
+  };
+  if (j.error) throw new Error(`${dir}/tcp${streams}.json: iperf3: ${j.error}`);
+  const [ticks, tck, w0, w1] = readFileSync(`${dir}/tcp${streams}.cpu`, 'utf8').trim().split(/\s+/).map(Number) as [number, number, number, number];
+  return {
+    gbps: j.end.sum_received.bits_per_second / 1e9,
+    bytes: j.end.sum_received.bytes,
+    retrans: j.end.sum_sent.retransmits ?? 0,
+    ticks,
+    tck,
+    wall: w1 - w0,
+  };
+}
+
+/** qperf -vu: "tcp_lat:\n    latency = 25.6 us" per test; units us, ms or sec. */
+function qperfLatencyUs(text: string, test: string): number {
+  const at = text.indexOf(`${test}:`);
+  if (at < 0) return NaN;
+  const m = /latency\s*=\s*([\d.]+)\s*(ns|us|ms|sec)/.exec(text.slice(at));
+  if (!m) return NaN;
+  const scale: Record<string, number> = { ns: 1e-3, us: 1, ms: 1e3, sec: 1e6 };
+  return Number(m[1]) * (scale[m[2]!] ?? NaN);
+}
+
+export function record(translator: string, run: number, dir: string, lastCpu: number): RunRecord {
+  const t1 = tcp(dir, 1);
+  const t4 = tcp(dir, 4);
+  const [sent, rx, w0, w1, ticks, tck, drops] = readFileSync(`${dir}/udp.txt`, 'utf8').trim().split(/\s+/).map(Number) as number[];
+  const udpWall = w1! - w0!;
+  const q = readFileSync(`${dir}/qperf.txt`, 'utf8');
+  const c1 = coreBusy(`${dir}/tcp1.cores`);
+  const c4 = coreBusy(`${dir}/tcp4.cores`);
+  const cu = coreBusy(`${dir}/udp.cores`);
+  return {
+    translator,
+    run,
+    tcp1Gbps: t1.gbps,
+    tcp4Gbps: t4.gbps,
+    tcp1Retransmits: t1.retrans,
+    tcp4Retransmits: t4.retrans,
+    tcpCpuSPerGB: (t1.ticks + t4.ticks) / t1.tck / ((t1.bytes + t4.bytes) / 1e9),
+    tcp1CpuCores: t1.ticks / t1.tck / t1.wall,
+    tcp4CpuCores: t4.ticks / t4.tck / t4.wall,
+    udpSentPps: sent! / udpWall,
+    udpRxPps: rx! / udpWall,
+    udpCpuCores: ticks! / tck! / udpWall,
+    udpTunDrops: drops!,
+    tcpLatUs: qperfLatencyUs(q, 'tcp_lat'),
+    udpLatUs: qperfLatencyUs(q, 'udp_lat'),
+    tcp1Core0Busy: c1.busy[0],
+    tcp1Core1Busy: c1.busy[1],
+    tcp1Core0Softirq: c1.softirq[0],
+    tcp4Core0Busy: c4.busy[0],
+    tcp4Core1Busy: c4.busy[1],
+    udpCore0Busy: cu.busy[0],
+    udpCore1Busy: cu.busy[1],
+    udpCore0Softirq: cu.softirq[0],
+    lastCpu,
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+interface Figure {
+  key: keyof RunRecord;
+  label: string;
+  digits: number;
+  /** true: a ratio below 1 means xlat464 is better. */
+  lowerIsBetter: boolean;
+}
+
+const FIGURES: Figure[] = [
+  { key: 'tcp1Gbps', label: 'TCP 1 stream, Gbit/s', digits: 2, lowerIsBetter: false },
+  { key: 'tcp4Gbps', label: 'TCP 4 streams, Gbit/s', digits: 2, lowerIsBetter: false },
+  { key: 'udpRxPps', label: 'UDP 64-octet frames received, kpps', digits: 0, lowerIsBetter: false },
+  { key: 'tcpLatUs', label: 'qperf tcp_lat, µs', digits: 1, lowerIsBetter: true },
+  { key: 'udpLatUs', label: 'qperf udp_lat, µs', digits: 1, lowerIsBetter: true },
+  { key: 'tcpCpuSPerGB', label: 'translator CPU s per GB (TCP 1+4)', digits: 2, lowerIsBetter: true },
+  { key: 'tcp1CpuCores', label: 'translator CPU during TCP 1 stream, % of core 0', digits: 0, lowerIsBetter: true },
+  { key: 'udpCpuCores', label: 'translator CPU during UDP flood, % of core 0', digits: 0, lowerIsBetter: true },
+  { key: 'tcp1Core0Busy', label: 'core 0 (translator) busy during TCP 1 stream, %', digits: 0, lowerIsBetter: true },
+  { key: 'tcp1Core1Busy', label: 'core 1 (tools) busy during TCP 1 stream, %', digits: 0, lowerIsBetter: true },
+  { key: 'tcp4Core0Busy', label: 'core 0 (translator) busy during TCP 4 streams, %', digits: 0, lowerIsBetter: true },
+  { key: 'tcp4Core1Busy', label: 'core 1 (tools) busy during TCP 4 streams, %', digits: 0, lowerIsBetter: true },
+  { key: 'udpCore0Busy', label: 'core 0 (translator) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
+  { key: 'udpCore0Softirq', label: '  of which softirq, %', digits: 0, lowerIsBetter: true },
+  { key: 'udpCore1Busy', label: 'core 1 (tools) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
+  { key: 'udpSentPps', label: 'UDP frames offered by trafgen, kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpTunDrops', label: 'UDP frames dropped at the TUN queue (per run)', digits: 0, lowerIsBetter: true },
+];
+
+function scaled(f: Figure, v: number): number {
+  if (f.key === 'udpRxPps' || f.key === 'udpSentPps') return v / 1e3;
+  if (/CpuCores$|Busy$|Softirq$/.test(f.key)) return v * 100;
+  return v;
+}
+
+export function summarize(runsFile: string, meta: Record<string, string>): string {
+  const runs = readFileSync(runsFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as RunRecord);
+  const names = [...new Set(runs.map((r) => r.translator))];
+  const stats: Record<string, Record<string, { median: number; min: number; max: number; values: number[] }>> = {};
+  for (const n of names) {
+    stats[n] = {};
+    for (const f of FIGURES) {
+      const values = runs.filter((r) => r.translator === n).map((r) => scaled(f, r[f.key] as number));
+      stats[n]![f.key] = { median: median(values), min: Math.min(...values), max: Math.max(...values), values };
+    }
+  }
+  const cell = (n: string, f: Figure): string => {
+    const s = stats[n]?.[f.key];
+    if (!s) return '-';
+    return `${s.median.toFixed(f.digits)} (${s.min.toFixed(f.digits)}–${s.max.toFixed(f.digits)})`;
+  };
+  const lines: string[] = [];
+  lines.push(
+    `xlat464 vs TAYGA ${meta.tayga ?? ''}, ${meta.runs ?? '?'} runs each (interleaved), ${meta.duration ?? '?'} s per test; ` +
+      `median (min–max). Kernel ${meta.kernel ?? '?'}, ${meta.cpu ?? '?'}, Node ${meta.node ?? '?'}. ` +
+      `Translator on core 0, tools on core 1.`,
+  );
+  lines.push('');
+  lines.push('| figure | TAYGA | xlat464 | xlat464 / TAYGA |');
+  lines.push('|---|---|---|---|');
+  const ratios: Record<string, number> = {};
+  for (const f of FIGURES) {
+    const a = stats['tayga']?.[f.key]?.median;
+    const b = stats['xlat464']?.[f.key]?.median;
+    let ratio = '-';
+    if (a !== undefined && b !== undefined && a !== 0) {
+      ratios[f.key] = b / a;
+      ratio = `${(b / a).toFixed(2)} (${f.lowerIsBetter ? 'lower is better' : 'higher is better'})`;
+    }
+    lines.push(`| ${f.label} | ${cell('tayga', f)} | ${cell('xlat464', f)} | ${ratio} |`);
+  }
+  const table = lines.join('\n');
+  writeFileSync(meta.out ?? '/tmp/xlat464-e2e-bench/results.json', JSON.stringify({ meta, stats, ratios, runs }, null, 2) + '\n');
+  return table;
+}
+
+function main(argv: string[]): void {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'record') {
+    const [name, index, dir, cpu] = rest;
+    if (!name || !index || !dir) throw new Error('usage: report.js record NAME INDEX DIR [CPU]');
+    console.log(JSON.stringify(record(name, Number(index), dir, Number(cpu ?? NaN))));
+  } else if (cmd === 'summarize') {
+    const [file, ...opts] = rest;
+    if (!file) throw new Error('usage: report.js summarize RUNS.jsonl [--key value]...');
+    const meta: Record<string, string> = {};
+    for (let i = 0; i + 1 < opts.length; i += 2) meta[opts[i]!.replace(/^--/, '')] = opts[i + 1]!;
+    console.log(summarize(file, meta));
+  } else {
+    throw new Error('usage: report.js record|summarize ...');
+  }
+}
+
+main(process.argv.slice(2));
