@@ -212,12 +212,14 @@ export class Dataplane {
           continue;
         }
         tr.from6(buf, HEADROOM, len, v);
-        // The destination tenant is known from what was emitted towards IPv4; before that, "-".
-        row = v.count > 0 && v.to[0] !== TO_IPV6 ? v.tenant[0]! : -1;
+        // Passed on: the tenant emitted to. Dropped: the destination's tenant when the translator
+        // found it (v.dropTenant), else "-".
         if (v.drop === null) {
+          row = v.count > 0 && v.to[0] !== TO_IPV6 ? v.tenant[0]! : -1;
           c.add(row, C_PKTS64, 1);
           c.add(row, C_BYTES64, len);
         } else {
+          row = v.dropTenant;
           c.drop(row, reasonIndex(v.drop));
           if (v.generatedError) c.global(G_ICMP64);
         }

@@ -175,6 +175,7 @@ export class Translate4to6 {
   }
 
   private run(tenant: number, buf: Uint8Array, off: number, len: number, v: Verdict, hairpinned: boolean): void {
+    v.dropTenant = tenant; // every drop below is the sending tenant's
     const ctx = this.ctx;
     const opts = ctx.options;
     const table = ctx.table;

@@ -204,6 +204,7 @@ export class Translate6to4 {
 
     const tenant = table.lookupDst6(buf, ip.dstOff());
     if (tenant < 0) return v.dropWith(table.outRule === RULE_PLAT ? '64.dst-plat' : '64.not-ours');
+    v.dropTenant = tenant; // every drop below is the destination tenant's (64.cross-tenant included)
     const dst4 = table.outV4;
     const dstRule = table.outRule;
     // RFC 7757 §4.2: a destination written with an RFC 6052 prefix (tenant prefix or PLAT) whose

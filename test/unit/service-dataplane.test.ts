@@ -238,3 +238,19 @@ test('metrics text: packets, drops and ICMP errors from the shared counters, lab
   assert.match(text, /^xlat464_io_batch_packets_count\{op="read"\} 2$/m);
   assert.match(text, /^# TYPE xlat464_io_batch_packets histogram$/m);
 });
+
+test('6->4 drops count under the destination tenant once it is known: a forged cross-tenant source under blue, an unknown destination under "-"', () => {
+  const r = rig();
+  const forged = buildPacket({ ip: { version: 6, src: RED_HOST6, dst: BLUE_HOST6, hopLimit: 63 } as PacketSpec['ip'], l4: { proto: 'udp', srcPort: 53, dstPort: 1234 }, payload: payload(9) });
+  const expiring = buildPacket({ ip: { version: 6, src: FAR6, dst: RED_HOST6, hopLimit: 1 } as PacketSpec['ip'], l4: { proto: 'udp', srcPort: 53, dstPort: 1234 }, payload: payload(9) });
+  r.wire.get('xf')!.send(forged);
+  r.wire.get('xf')!.send(expiring);
+  r.wire.get('xf')!.send(udp6(parseIPv6('2001:db8:ffff::1')));
+  r.dp.get('xf')!.runOnce(0);
+  assert.equal(r.wire.get('xb')!.pending, 0, 'nothing reaches blue');
+  const t = totals(r);
+  assert.equal(t.rows.get('blue')![C_DROPS + reasonIndex('64.cross-tenant')], 1);
+  assert.equal(t.rows.get('red')![C_DROPS + reasonIndex('64.hop-limit-expired')], 1, 'answered with Time Exceeded, still the destination tenant');
+  assert.equal(t.rows.get('-')![C_DROPS + reasonIndex('64.not-ours')], 1);
+  assert.equal(t.rows.get('-')![C_DROPS + reasonIndex('64.cross-tenant')], 0);
+});
