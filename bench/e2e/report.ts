@@ -190,7 +190,7 @@ export function summarize(runsFile: string, meta: Record<string, string>): strin
   lines.push(
     `xlat464 vs TAYGA ${meta.tayga ?? ''}, ${meta.runs ?? '?'} runs each (interleaved), ${meta.duration ?? '?'} s per test; ` +
       `median (min–max). Kernel ${meta.kernel ?? '?'}, ${meta.cpu ?? '?'}, Node ${meta.node ?? '?'}. ` +
-      `Translator on core 0, tools on core 1.`,
+      `Translator on core 0, tools on core 1. Load average before the run: ${meta.load ?? '?'}.`,
   );
   lines.push('');
   lines.push('| figure | TAYGA | xlat464 | xlat464 / TAYGA |');

@@ -253,7 +253,7 @@ profile_xlat464() { # where the time goes: perf on core 0 during a 1-stream TCP 
   wait $ip || true
   perf report -q -i "$dir/perf.data" --sort comm,dso --stdio 2>/dev/null | head -15 >"$dir/perf-dso.txt" || true
   perf report -q -i "$dir/perf.data" --sort sym --stdio 2>/dev/null | head -25 >"$dir/perf-sym.txt" || true
-  inx sh -c 'exec 3<>/dev/tcp/127.0.0.1/9464; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; cat <&3' 2>/dev/null \
+  inx node -e "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))" 2>/dev/null \
     | grep -E '^xlat464_(io_batch|drops|packets)' >"$dir/metrics.txt" || true
 }
 
@@ -281,6 +281,8 @@ one_run() { # one_run NAME INDEX
   node "$ROOT/dist/bench/e2e/report.js" record "$name" "$i" "$dir" "$xlat_tid_cpu" >>"$RESULTS"
 }
 
+# Other work on the machine lands on the same two cores and shows in the figures: record it.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 topology
 order=(tayga xlat464)
 [[ -n $ONLY ]] && order=("$ONLY")
@@ -290,4 +292,4 @@ done
 node "$ROOT/dist/bench/e2e/report.js" summarize "$RESULTS" \
   --kernel "$(uname -r)" --cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
   --tayga "$(dpkg-query -W -f='${Version}' tayga 2>/dev/null || echo '?')" --node "$(node --version)" \
-  --duration $DUR --runs "$RUNS" --out "$OUT/results.json"
+  --duration $DUR --runs "$RUNS" --load "$LOAD_BEFORE" --out "$OUT/results.json"
