@@ -202,8 +202,10 @@ udp_flood() { # udp_flood RUNDIR -> writes udp.txt: "sent received seconds cpu_t
   local dir=$1 mac
   mac=$(inx cat /sys/class/net/to4/address)
   # 64-octet Ethernet frames: 14 + IPv4 20 (DF) + UDP 8 + 22 octets payload.
+  # trafgen pins its process i to CPU i whatever taskset says: run two and give packets to the
+  # tools' CPU only (the process on CPU 0 sends nothing).
   cat >"$dir/udp64.trafgen" <<CONF
-{
+cpu($CPU_TOOLS): {
   $(echo "$mac" | sed 's/^/0x/; s/:/, 0x/g'),
   0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
   0x08, 0x00,
@@ -223,7 +225,7 @@ CONF
   rx0=$(link_stat $NS6 eth0 rx_packets); tx0=$(link_stat $NS4 eth0 tx_packets); drop0=$(link_stat $NSX $TUN tx_dropped)
   cores >"$dir/udp.cores"
   t0=$(cpu_ticks); w0=$(date +%s.%N)
-  tools ip netns exec $NS4 timeout -s INT $DUR trafgen --dev eth0 --conf "$dir/udp64.trafgen" --cpus 1 -Q --gap 0 \
+  tools ip netns exec $NS4 timeout -s INT $DUR trafgen --dev eth0 --conf "$dir/udp64.trafgen" --cpus 2 -Q --gap 0 \
     >"$dir/trafgen.log" 2>&1 || true
   w1=$(date +%s.%N)
   cores >>"$dir/udp.cores"
