@@ -157,7 +157,7 @@ const FIGURES: Figure[] = [
   { key: 'udpCore0Busy', label: 'core 0 (translator) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
   { key: 'udpCore0Softirq', label: '  of which softirq, %', digits: 0, lowerIsBetter: true },
   { key: 'udpCore1Busy', label: 'core 1 (tools) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
-  { key: 'udpSentPps', label: 'UDP frames offered by trafgen, kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpSentPps', label: 'UDP frames offered by iperf3 -u -l 22 -b 0, kpps', digits: 0, lowerIsBetter: false },
   { key: 'udpTunDrops', label: 'UDP frames dropped at the TUN queue (per run)', digits: 0, lowerIsBetter: true },
 ];
 

@@ -44,7 +44,6 @@ need=()
 command -v tayga >/dev/null || need+=(tayga)
 command -v iperf3 >/dev/null || need+=(iperf3)
 command -v qperf >/dev/null || need+=(qperf)
-command -v trafgen >/dev/null || need+=(netsniff-ng)
 if (( ${#need[@]} )); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >/dev/null
 fi
@@ -198,41 +197,26 @@ iperf_tcp() { # iperf_tcp STREAMS RUNDIR -> writes tcpN.json and tcpN.cpu
   echo "$(( t1 - t0 )) $TCK $w0 $w1" >"$dir/tcp$p.cpu"
 }
 
-udp_flood() { # udp_flood RUNDIR -> writes udp.txt: "sent received seconds cpu_ticks tun_tx_dropped"
-  local dir=$1 mac
-  mac=$(inx cat /sys/class/net/to4/address)
-  # 64-octet Ethernet frames: 14 + IPv4 20 (DF) + UDP 8 + 22 octets payload.
-  # trafgen pins its process i to CPU i whatever taskset says: run two and give packets to the
-  # tools' CPU only (the process on CPU 0 sends nothing).
-  cat >"$dir/udp64.trafgen" <<CONF
-cpu($CPU_TOOLS): {
-  $(echo "$mac" | sed 's/^/0x/; s/:/, 0x/g'),
-  0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-  0x08, 0x00,
-  0x45, 0x00, const16(50), const16(1), const16(0x4000), 64, 17, csumip(14, 33),
-  10, 0, 0, 1,
-  10, 0, 1, 1,
-  const16(4000), const16(9), const16(30), csumudp(14, 34),
-  fill(0x41, 22),
-}
-CONF
-  # A bound socket that is never read: datagrams are dropped at its full buffer and answer no
-  # ICMPv6 port unreachable back through the translator.
-  taskset -c $CPU_TOOLS ip netns exec $NS6 node -e "require('node:dgram').createSocket('udp6').bind(9, '$V6_SERVER'); setInterval(() => {}, 1e6)" &
-  local sink=$!
+udp_flood() { # udp_flood RUNDIR -> writes udp.txt: "sent received t0 t1 cpu_ticks CLK_TCK tun_tx_dropped"
+  # iperf3 -u with 22-octet payloads: 64-octet Ethernet frames (14 + IPv4 20 + UDP 8 + 22), DF
+  # set, as fast as one iperf3 on core 1 can send (-b 0). trafgen (netsniff-ng) was the plan, but
+  # it pins its process i to CPU i whatever taskset says, which puts the generator on the
+  # translator's core; with a cpu(1): packet group and --cpus 2 it sends nothing when unbounded.
+  local dir=$1
+  taskset -c $CPU_TOOLS ip netns exec $NS6 iperf3 -s -1 -p 5202 -J >"$dir/udp-server.json" 2>&1 &
+  local srv=$!
   sleep 0.5
   local rx0 rx1 tx0 tx1 drop0 drop1 t0 t1 w0 w1
   rx0=$(link_stat $NS6 eth0 rx_packets); tx0=$(link_stat $NS4 eth0 tx_packets); drop0=$(link_stat $NSX $TUN tx_dropped)
   cores >"$dir/udp.cores"
   t0=$(cpu_ticks); w0=$(date +%s.%N)
-  tools ip netns exec $NS4 timeout -s INT $DUR trafgen --dev eth0 --conf "$dir/udp64.trafgen" --cpus 2 -Q --gap 0 \
-    >"$dir/trafgen.log" 2>&1 || true
+  tools ip netns exec $NS4 iperf3 -c $V4_SERVER -p 5202 -u -l 22 -b 0 -t $DUR -J >"$dir/udp-client.json" 2>&1 || true
   w1=$(date +%s.%N)
   cores >>"$dir/udp.cores"
   sleep 0.5   # drain what is queued in the TUN
   t1=$(cpu_ticks)
   rx1=$(link_stat $NS6 eth0 rx_packets); tx1=$(link_stat $NS4 eth0 tx_packets); drop1=$(link_stat $NSX $TUN tx_dropped)
-  kill $sink 2>/dev/null || true; wait $sink 2>/dev/null || true
+  wait $srv 2>/dev/null || true
   echo "$(( tx1 - tx0 )) $(( rx1 - rx0 )) $w0 $w1 $(( t1 - t0 )) $TCK $(( drop1 - drop0 ))" >"$dir/udp.txt"
 }
 
