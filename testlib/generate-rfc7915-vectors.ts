@@ -73,6 +73,18 @@ function crossCheckAddresses(): void {
     const got = t.encode(tenant, ipv4);
     if (got !== ipv6) throw new Error(`address library encodes ${tenant} ${ipv4} as ${got}, the vectors say ${ipv6}`);
   }
+  // RFC 6052 §2.2 /96 (IPv4 address in the last 32 bits) and EAM: the PLAT and hairpin tenants.
+  const plat = TenantTable.fromConfig({ tenants: PLAT_CONFIG.tenants });
+  const hp = TenantTable.fromConfig({ tenants: (hairpinConfig('off') as { tenants: unknown[] }).tenants });
+  for (const [table, ipv4, ipv6] of [
+    [plat, '10.0.0.1', 'fd00:64:1::a00:1'],
+    [plat, '8.8.8.8', 'fd00:6464::808:808'],
+    [hp, '10.0.0.1', '2001:db8:b::a00:1'],
+    [hp, '192.0.2.9', '2001:db8:e::9'],
+  ] as const) {
+    const got = table.encode('blue', ipv4);
+    if (v6(got).join() !== v6(ipv6).join()) throw new Error(`address library encodes blue ${ipv4} as ${got}, the vectors say ${ipv6}`);
+  }
 }
 
 // ---- building blocks -----------------------------------------------------------------------
@@ -310,6 +322,7 @@ function section41(): Vector[] {
       emit: [to6(f6[1]!)],
     }),
   );
+  out.push(...section41Extra());
   return out;
 }
 
@@ -645,6 +658,7 @@ function section51(): Vector[] {
     vec({ name: '5.1-cross-tenant-dropped', rfc: 'Tenant isolation (xlat464): a packet from blue\'s prefix to red\'s is delivered to neither.', from6: pkt(s6({ src: A6, dst: RED_B6 }, udp())), drop: '64.*' }),
     vec({ name: '5.1-foreign-source-dropped', rfc: 'RFC 7915 §5.1 addresses by the tenant table: a source no tenant owns is untranslatable; only ICMP errors use the RFC 6791 pool.', from6: pkt(s6({ src: FOREIGN6, dst: B6 }, udp())), drop: '64.*' }),
   );
+  out.push(...section51Extra());
   return out;
 }
 
@@ -814,10 +828,197 @@ function section52(): Vector[] {
   return out;
 }
 
+// ---- audit additions: §4.1 / §5.1 behaviours, PLAT, RFC 7757 hairpinning ---------------------
+
+/** A tenant with its own /96 prefix and a PLAT prefix (RFC 6877 464XLAT): 10.0.0.1 is fd00:64:1::a00:1, 8.8.8.8 behind the PLAT is fd00:6464::808:808. */
+const PLAT_CONFIG = {
+  translator: TRANSLATOR,
+  tenants: [{ name: 'blue', prefix: 'fd00:64:1::/96', ipv4: ['10.0.0.0/8'], plat: 'fd00:6464::/96' }],
+};
+const PLAT_HOST6 = v6('fd00:64:1::a00:1');
+const PLAT_REMOTE4 = v4('8.8.8.8');
+const PLAT_REMOTE6 = v6('fd00:6464::808:808');
+
+const RFC1812_ERR = 'RFC 1812 §4.3.2.7 (the translator is a router, RFC 7915 §4.1): an ICMP error message is not sent as the result of receiving an ICMP error message.';
+const RFC4443_ERR = 'RFC 4443 §2.4 (e.1): "An ICMPv6 error message MUST NOT be originated as a result of receiving ... an ICMPv6 error message."';
+
+function section41Extra(): Vector[] {
+  const out: Vector[] = [];
+  {
+    // An ICMPv4 error B sends to A, arriving with TTL 1: it expires here, and no error answers an error.
+    const input = pkt(s4({ src: B, dst: A, ttl: 1, id: 7 }, { proto: 'icmpv4', type: 3, code: 3, rest: 0, inner: s4({ ttl: 63 }, udp()) }, NONE));
+    out.push(
+      vec({
+        name: '4.1-ttl-expired-icmp-error-dropped-without-answer',
+        rfc: `RFC 7915 §4.1: the translator MUST check the decremented TTL for zero and send Time Exceeded — except that ${RFC1812_ERR}`,
+        note: 'The input is a Destination Unreachable (Port Unreachable) with TTL 1: dropped, and nothing is emitted (no Time Exceeded, no translated error).',
+        from4: input,
+        drop: '46.*',
+      }),
+    );
+  }
+  // DF=0 fragmentation when the IPv6 next hop is smaller than lowestIpv6Mtu.
+  {
+    const big4 = s4({ df: false, id: 0x4321 }, udp(), bytes(1500 - 28));
+    const big6 = s6({ hop: 63 }, udp(), bytes(1500 - 28));
+    out.push(
+      vec({
+        name: '4.1-df-clear-fragmented-to-smaller-ipv6-next-hop-mtu',
+        rfc: 'RFC 7915 §4.1: a DF=0 packet that would become larger than the lowest IPv6 MTU "SHOULD be fragmented so the resulting IPv6 packet (with Fragment header added to each fragment) will be less than or equal to" it; each fragment must also fit the IPv6 next hop (ipv6Mtu 1400 < lowestIpv6Mtu 1500), so the limit is min(lowestIpv6Mtu, ipv6Mtu) = 1400.',
+        note: 'How the data is split is the translator\'s choice; this vector expects the largest multiple of 8 that fits 1400 - 40 - 8 (1352 octets), then the rest (128).',
+        config: config({ lowestIpv6Mtu: 1500, ipv6Mtu: 1400 }),
+        from4: pkt(big4),
+        emit: buildFragments(big6, 1352, 0x4321).map((f) => to6(f)),
+      }),
+    );
+  }
+  for (const [p, what] of [
+    [0, 'hop-by-hop'],
+    [43, 'routing'],
+    [44, 'fragment'],
+    [58, 'icmpv6'],
+    [60, 'destination-options'],
+  ] as const) {
+    out.push(
+      vec({
+        name: `4.1-ipv6-only-protocol-${p}-${what}-dropped`,
+        rfc: 'RFC 7915 §4.1 Next Header is the IPv4 Protocol copied; but these numbers name IPv6 headers (RFC 8200 §4: 0 Hop-by-Hop, 43 Routing, 44 Fragment, 60 Destination Options; RFC 4443: 58 ICMPv6), which no IPv4 packet can carry.',
+        note: `AMBIGUOUS: §4.1 says copy the Protocol field and does not list these. Copied, protocol ${p} would make IPv6 nodes parse the IPv4 payload as ${p === 58 ? 'an ICMPv6 message whose checksum never covered an IPv6 pseudo-header' : 'an IPv6 extension header'}; this vector takes the reading that the packet is untranslatable and dropped (no error: the RFC names none).`,
+        from4: pkt(s4({ protocol: p }, undefined, bytes(24))),
+        drop: '46.*',
+      }),
+    );
+  }
+  out.push(
+    vec({
+      name: '4.1-plat-destination-written-through-plat-prefix',
+      rfc: 'RFC 6877 §6.3 (464XLAT) with RFC 6052 §2.2: an IPv4 destination outside the tenant is written through the tenant\'s PLAT prefix (fd00:6464::/96, 8.8.8.8 in the last 32 bits); the source through the tenant\'s own prefix.',
+      config: PLAT_CONFIG,
+      from4: pkt(s4({ src: A, dst: PLAT_REMOTE4 }, udp())),
+      emit: [to6(pkt(s6({ src: PLAT_HOST6, dst: PLAT_REMOTE6, hop: 63 }, udp())))],
+    }),
+  );
+  return out;
+}
+
+function section51Extra(): Vector[] {
+  const out: Vector[] = [];
+  {
+    const input = pkt(s6({ src: B6, dst: A6, hop: 1 }, { proto: 'icmpv6', type: 1, code: 4, rest: 0, inner: s6({ hop: 63 }, udp()) }, NONE));
+    out.push(
+      vec({
+        name: '5.1-hop-limit-expired-icmpv6-error-dropped-without-answer',
+        rfc: `RFC 7915 §5.1: the translator MUST check the decremented Hop Limit for zero and send Hop Limit Exceeded — except that ${RFC4443_ERR}`,
+        note: 'The input is a Destination Unreachable (Port Unreachable) with Hop Limit 1: dropped, and nothing is emitted.',
+        from6: input,
+        drop: '64.*',
+      }),
+    );
+  }
+  {
+    const dgram6 = s6({}, udp(), bytes(100));
+    const atomic = buildFragments(dgram6, 1024, 0xabcd1234);
+    if (atomic.length !== 1) throw new Error('an atomic fragment is one fragment');
+    out.push(
+      vec({
+        name: '5.1.1-atomic-fragment-translated-with-its-identification',
+        rfc: 'RFC 7915 §5.1.1: with a Fragment header, "Identification: Copied from the low-order 16 bits in the Identification field in the Fragment Header"; MF copied from M (0); "The IPv4 Don\'t Fragment (DF) flag is cleared"; Fragment Offset copied (0). RFC 8021 deprecates generating atomic fragments; RFC 6946 §4: a received one (offset 0, M 0) is processed in isolation, as any fragment.',
+        note: 'Fragment header Identification 0xabcd1234 -> IPv4 Identification 0x1234, DF 0, MF 0, offset 0: an unfragmented IPv4 packet.',
+        from6: atomic[0]!,
+        emit: [to4(pkt(s4({ ttl: 63, id: 0x1234, df: false }, udp(), bytes(100))))],
+      }),
+    );
+  }
+  out.push(
+    vec({
+      name: '5.1-unknown-protocol-passes-with-its-number',
+      rfc: 'RFC 7915 §5.1 Protocol: for ICMPv6 (58) changed to ICMPv4 (1); otherwise the Next Header of the last IPv6 header (after skipping extension headers) is copied.',
+      from6: pkt(s6({ nextHeader: 253 }, undefined, bytes(24))),
+      emit: [to4(pkt(s4({ ttl: 63, id: 0, protocol: 253 }, undefined, bytes(24))), 'blue', ID64)],
+    }),
+    vec({
+      name: '5.1-icmpv4-next-header-1-dropped',
+      rfc: 'RFC 7915 §5.1 maps ICMPv6 (58) to ICMPv4 (1); an IPv6 packet whose upper layer claims to be ICMPv4 (Next Header 1) has no meaning in IPv6 (RFC 4443 replaces it there).',
+      note: 'AMBIGUOUS: RFC 7915 does not name Next Header 1. Copied, it would reach the IPv4 host as an ICMPv4 message no translation rule (§5.2) ever checked; this vector takes the reading that it is dropped.',
+      from6: pkt(s6({ nextHeader: 1 }, undefined, Uint8Array.of(8, 0, 0xf7, 0xfe, 0, 1, 0, 0))),
+      drop: '64.*',
+    }),
+    vec({
+      name: '5.1-plat-source-delivered-with-extracted-ipv4-source',
+      rfc: 'RFC 6877 §6.3 (464XLAT) with RFC 6052 §2.3: a source under the tenant\'s PLAT prefix (fd00:6464::808:808) is an IPv4 host behind the PLAT; its IPv4 address is extracted from the last 32 bits (8.8.8.8) and the packet goes to the tenant owning the destination (fd00:64:1::a00:1 -> 10.0.0.1).',
+      config: PLAT_CONFIG,
+      from6: pkt(s6({ src: PLAT_REMOTE6, dst: PLAT_HOST6 }, udp())),
+      emit: [to4(pkt(s4({ src: PLAT_REMOTE4, dst: A, ttl: 63, id: 0 }, udp())), 'blue', ID64)],
+    }),
+  );
+  return out;
+}
+
+/** RFC 7757 hairpinning: blue owns 10.0.0.0/8 under 2001:db8:b::/96 and maps 192.0.2.0/24 <-> 2001:db8:e::/120 (EAM). */
+function hairpinConfig(mode: 'off' | 'simple' | 'intrinsic'): unknown {
+  return {
+    translator: { ...TRANSLATOR, eamHairpin: mode },
+    tenants: [{ name: 'blue', prefix: '2001:db8:b::/96', ipv4: ['10.0.0.0/8'], eam: [{ ipv4: '192.0.2.0/24', ipv6: '2001:db8:e::/120' }] }],
+  };
+}
+
+function rfc7757Hairpin(): Vector[] {
+  const E7 = v4('192.0.2.7');
+  const E9 = v4('192.0.2.9');
+  const E7_EAM6 = v6('2001:db8:e::7');
+  const E9_EAM6 = v6('2001:db8:e::9');
+  const E7_6052 = v6('2001:db8:b::c000:207');
+  const E9_6052 = v6('2001:db8:b::c000:209');
+  const HP = 'RFC 7757 §4.2 (hairpinning between two EAM-mapped IPv6 hosts): an EAM host that reaches another EAM host by the RFC 6052 form of its IPv4 address makes the translated IPv4 packet come back to the translator; the translated source must then be written with the RFC 6052 prefix (not the EAM) so that the answer comes back through the translator too.';
+  // 6->4: EAM host 2001:db8:e::7 (192.0.2.7) sends to the RFC 6052 form of 192.0.2.9, which is an EAM address.
+  const in6 = pkt(s6({ src: E7_EAM6, dst: E9_6052 }, udp()));
+  const toTenant = to4(pkt(s4({ src: E7, dst: E9, ttl: 63, id: 0 }, udp())), 'blue', ID64);
+  // 4->6: that IPv4 packet, routed back by the tenant, arrives from blue with an EAM source and an EAM destination.
+  const in4 = pkt(s4({ src: E7, dst: E9, ttl: 63 }, udp()));
+  return [
+    vec({
+      name: 'rfc7757-4.2-simple-4to6-eam-source-written-through-rfc6052-prefix',
+      rfc: `${HP} Simple mode: the 4->6 direction recognises the IPv4 packet (EAM source and EAM destination) and writes the source 192.0.2.7 through the tenant\'s RFC 6052 prefix (2001:db8:b::c000:207), the destination by EAM (2001:db8:e::9).`,
+      config: hairpinConfig('simple'),
+      from4: in4,
+      emit: [to6(pkt(s6({ src: E7_6052, dst: E9_EAM6, hop: 62 }, udp())))],
+    }),
+    vec({
+      name: 'rfc7757-4.2-off-4to6-eam-source-dropped',
+      rfc: `${HP} With hairpinning off, an IPv4 packet from the tenant whose source (192.0.2.7) is an EAM address rather than one of the tenant's ranges is not translated (tenant isolation: it could not be answered).`,
+      config: hairpinConfig('off'),
+      from4: in4,
+      drop: '46.*',
+    }),
+    vec({
+      name: 'rfc7757-4.2-simple-6to4-delivered-to-tenant',
+      rfc: `${HP} Simple mode hairpins in the 4->6 direction only: the 6->4 direction translates normally and the IPv4 packet goes to the tenant, whose routing brings it back.`,
+      config: hairpinConfig('simple'),
+      from6: in6,
+      emit: [toTenant],
+    }),
+    vec({
+      name: 'rfc7757-4.2-off-6to4-delivered-to-tenant',
+      rfc: `${HP} With hairpinning off, the 6->4 translation is the ordinary one (RFC 7757 §3.2: source by EAM, destination by the RFC 6052 prefix).`,
+      config: hairpinConfig('off'),
+      from6: in6,
+      emit: [toTenant],
+    }),
+    vec({
+      name: 'rfc7757-4.2-intrinsic-6to4-turned-back-to-ipv6-inside-translator',
+      rfc: `${HP} Intrinsic mode: the translator sees that the destination (RFC 6052 form of 192.0.2.9) is an EAM address and translates the IPv4 result back to IPv6 itself: source 192.0.2.7 through the RFC 6052 prefix (2001:db8:b::c000:207), destination by EAM (2001:db8:e::9).`,
+      note: 'The packet is translated twice (6->4, then 4->6) and RFC 7915 §4.1 / §5.1 decrement the hop count once per translation, so Hop Limit 64 arrives as 62, as in simple mode where the packet crosses the translator twice. Nothing goes to the tenant.',
+      config: hairpinConfig('intrinsic'),
+      from6: in6,
+      emit: [to6(pkt(s6({ src: E7_6052, dst: E9_EAM6, hop: 62 }, udp())))],
+    }),
+  ];
+}
+
 // ---- files ---------------------------------------------------------------------------------
 
-function file(section: string, title: string, vectors: Vector[]): VectorFile {
-  return { rfc: 'RFC 7915', section, title, vectors };
+function file(section: string, title: string, vectors: Vector[], rfc = 'RFC 7915'): VectorFile {
+  return { rfc, section, title, vectors };
 }
 
 /** Build every vector file (pure: no I/O). */
@@ -829,6 +1030,7 @@ export function generate(): Record<string, VectorFile> {
     '4.5-transport.json': file('4.5', 'Transport-Layer Header Translation (UDP zero checksum)', section45()),
     '5.1-ipv6-to-ipv4-headers.json': file('5.1, 5.1.1', 'Translating IPv6 Headers into IPv4 Headers (extension headers, fragments, DF, tenant rules)', section51()),
     '5.2-icmpv6-to-icmpv4.json': file('5.2, 5.3', 'Translating ICMPv6 Headers into ICMPv4 Headers, and ICMPv6 error messages', section52()),
+    'rfc7757-4.2-eam-hairpinning.json': file('4.2', 'RFC 7757 EAM hairpinning: simple, intrinsic and off', rfc7757Hairpin(), 'RFC 7757'),
   };
 }
 

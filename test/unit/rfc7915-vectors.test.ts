@@ -29,7 +29,7 @@ test('the committed vectors are what the generator builds from its specs', () =>
 
 for (const { file, data } of files) {
   for (const v of data.vectors) {
-    test(`RFC 7915 §${v.name} (${file})`, () => {
+    test(`${data.rfc}: ${v.name} (${file})`, () => {
       const r = runVector(v);
       r.emitted.forEach((bytes, i) => emitted.push({ label: `${v.name} emit[${i}]`, bytes }));
       assert.deepEqual(r.problems, [], `${v.name}\n  ${v.rfc}${v.note ? `\n  note: ${v.note}` : ''}\n  input: ${JSON.stringify(v.input)}`);
