@@ -12,6 +12,12 @@
  *   udp-ping HOST PORT COUNT               send COUNT datagrams, print {"sent","received"}
  *   udp6-send SRC DST PORT TEXT            one UDP/IPv6 datagram from a chosen source address
  *   http-get URL                           print the body (for /metrics without curl)
+ *   soak-serve PORT MARKER                 TCP and UDP on PORT until SIGTERM: each TCP stream is MARKER, a u64
+ *                                          length, that many octets, answered with their SHA-256; each
+ *                                          datagram starts with MARKER. Anything with another marker counts
+ *                                          as wrong-tenant. Prints {"ready"}, then its totals at SIGTERM.
+ *   soak-send HOST PORT MARKER BYTES PPS   until SIGTERM: TCP transfers of BYTES back to back, each checked
+ *                                          against the server's SHA-256, and PPS datagrams/s of UDP; totals at SIGTERM
  */
 import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -162,9 +168,132 @@ async function main(): Promise<void> {
       process.stdout.write(body);
       return;
     }
+    case 'soak-serve':
+      return soakServe(Number(arg(0)), Buffer.from(arg(1)));
+    case 'soak-send':
+      return soakSend(arg(0), Number(arg(1)), Buffer.from(arg(2)), Number(arg(3)), Number(arg(4)));
     default:
       throw new Error(`unknown command ${cmd}`);
   }
+}
+
+/** Octets in front of a soak TCP stream: the marker (its length agreed by both ends) and a u64 length. */
+const soakHeaderLen = (marker: Buffer): number => marker.length + 8;
+
+function soakServe(port: number, marker: Buffer): void {
+  const t = { tcpStreams: 0, tcpBytes: 0, tcpWrongTenant: 0, tcpShort: 0, udpOk: 0, udpWrongTenant: 0, udpWrongSamples: [] as string[] };
+  const hl = soakHeaderLen(marker);
+  const server = net.createServer((sock) => {
+    let head = Buffer.alloc(0);
+    let want = -1;
+    let got = 0;
+    const h = createHash('sha256');
+    sock.on('data', (d: Buffer) => {
+      if (want < 0) {
+        head = Buffer.concat([head, d]);
+        if (head.length < hl) return;
+        if (!head.subarray(0, marker.length).equals(marker)) {
+          t.tcpWrongTenant++;
+          sock.destroy();
+          return;
+        }
+        want = Number(head.readBigUInt64BE(marker.length));
+        d = head.subarray(hl);
+      }
+      h.update(d);
+      got += d.length;
+      t.tcpBytes += d.length;
+      if (got >= want) {
+        t.tcpStreams++;
+        sock.end(h.digest());
+      }
+    });
+    sock.on('error', () => undefined);
+    sock.on('close', () => {
+      if (want < 0 || got < want) t.tcpShort++;
+    });
+  });
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (msg) => {
+    if (msg.length >= marker.length && msg.subarray(0, marker.length).equals(marker)) t.udpOk++;
+    else {
+      t.udpWrongTenant++;
+      if (t.udpWrongSamples.length < 5) t.udpWrongSamples.push(msg.subarray(0, 32).toString('hex'));
+    }
+  });
+  let up = 0;
+  const ready = (): void => void (++up === 2 && print({ ready: true, port }));
+  server.listen(port, '0.0.0.0', ready);
+  udp.bind(port, '0.0.0.0', ready);
+  process.once('SIGTERM', () => {
+    print({ marker: marker.toString(), ...t });
+    process.exit(0);
+  });
+}
+
+function soakSend(host: string, port: number, marker: Buffer, bytes: number, pps: number): void {
+  const t = { transfers: 0, tcpBytes: 0, hashMismatches: 0, tcpErrors: 0, tcpErrorSamples: [] as string[], udpSent: 0 };
+  const body = randomBytes(bytes);
+  let stop = false;
+  const transfer = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      // A fresh nonce in front of the fixed body: every transfer's content (and hash) differs.
+      const nonce = randomBytes(16);
+      const expect = createHash('sha256').update(nonce).update(body).digest();
+      const head = Buffer.alloc(soakHeaderLen(marker));
+      marker.copy(head);
+      head.writeBigUInt64BE(BigInt(16 + bytes), marker.length);
+      const sock = net.connect(port, host);
+      let answer = Buffer.alloc(0);
+      // Longer than a daemon restart and a few TCP retransmissions; a stalled transfer is an error.
+      sock.setTimeout(60000, () => sock.destroy(new Error('stalled 60 s')));
+      sock.once('connect', () => {
+        sock.write(head);
+        sock.write(nonce);
+        sock.write(body);
+      });
+      sock.on('data', (d: Buffer) => (answer = Buffer.concat([answer, d])));
+      sock.on('error', (e) => {
+        t.tcpErrors++;
+        if (t.tcpErrorSamples.length < 5) t.tcpErrorSamples.push(e.message);
+      });
+      sock.on('close', (hadError) => {
+        if (!hadError) {
+          if (answer.equals(expect)) {
+            t.transfers++;
+            t.tcpBytes += 16 + bytes;
+          } else t.hashMismatches++;
+        }
+        resolve();
+      });
+    });
+  void (async () => {
+    while (!stop) {
+      const before = t.tcpErrors;
+      await transfer();
+      if (t.tcpErrors > before) await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  const udp = dgram.createSocket('udp4');
+  let seq = 0;
+  const dgramBuf = Buffer.alloc(marker.length + 200, 0x5a);
+  marker.copy(dgramBuf);
+  // Bursts every 10 ms: timers cannot pace single datagrams at thousands per second.
+  const perTick = Math.max(1, Math.round(pps / 100));
+  const timer = setInterval(() => {
+    for (let i = 0; i < perTick; i++) {
+      dgramBuf.writeUInt32BE(seq++ >>> 0, marker.length);
+      udp.send(dgramBuf, port, host);
+      t.udpSent++;
+    }
+  }, 10);
+  print({ ready: true });
+  process.once('SIGTERM', () => {
+    stop = true;
+    clearInterval(timer);
+    print({ marker: marker.toString(), ...t });
+    process.exit(0);
+  });
 }
 
 main().catch((e: unknown) => {
