@@ -104,7 +104,7 @@ export function buildCorpus(table: TenantTable, vectorsDir?: string): Seed[] {
     add4(v4({ proto: 'icmpv4', type, code, rest, inner: v4(udp, { src: b4, dst: a4 }) }, { src: b4, dst: a4 }));
     add4(v4({ proto: 'icmpv4', type, code, rest, inner: v4(tcp, { src: b4, dst: a4 }), innerLen: 28 }, { src: b4, dst: a4 }));
   }
-  add4(v4({ proto: 'icmpv4', type: 3, code: 3, inner: v4(udp, { src: b4, dst: a4 }, data(100)), origDatagramLen: 128 }, { src: b4, dst: a4 }, Uint8Array.of(0x20, 0, 0xdf, 0xff, 0, 4, 1, 1)));
+  add4(v4({ proto: 'icmpv4', type: 3, code: 3, inner: v4(udp, { src: b4, dst: a4 }, data(100)), origDatagramLen: 128 }, { src: b4, dst: a4 }, Uint8Array.of(0x20, 0, 0xde, 0xfa, 0, 4, 1, 1)));
   for (const f of buildFragments(v4(udp, { id: 77 }, data(200)), 64)) out.push({ from: 4, tenant: blue, bytes: f });
   // green: EAM source to a green prefix destination, and EAM to EAM (hairpin).
   add4(v4(udp, { src: 0xc0000207, dst: 0xc0000208 }), green);
@@ -128,7 +128,7 @@ export function buildCorpus(table: TenantTable, vectorsDir?: string): Seed[] {
     add6(v6({ proto: 'icmpv6', type, code, rest, inner: v6(udp, { src: a6, dst: b6 }) }, { src: b6, dst: a6 }));
     add6(v6({ proto: 'icmpv6', type, code, rest, inner: v6(tcp, { src: a6, dst: b6 }), innerLen: 48 }, { src: new Uint8Array(16).fill(0x20), dst: a6 }));
   }
-  add6(v6({ proto: 'icmpv6', type: 1, code: 4, inner: v6(udp, { src: a6, dst: b6 }, data(80)), origDatagramLen: 128 }, { src: b6, dst: a6 }, Uint8Array.of(0x20, 0, 0xdf, 0xff, 0, 4, 1, 1)));
+  add6(v6({ proto: 'icmpv6', type: 1, code: 4, inner: v6(udp, { src: a6, dst: b6 }, data(80)), origDatagramLen: 128 }, { src: b6, dst: a6 }, Uint8Array.of(0x20, 0, 0xde, 0xfa, 0, 4, 1, 1)));
   for (const f of buildFragments(v6(udp, {}, data(200)), 64, 0xabcdef)) out.push({ from: 6, tenant: -1, bytes: f });
 
   if (vectorsDir !== undefined) {
@@ -254,7 +254,18 @@ function same16(a: Uint8Array, aOff: number, b: Uint8Array): boolean {
  * Run `count` mutated packets with PRNG seed `seed`. `onProgress` is called every 2^20 packets.
  * @example runFuzz({ count: 200_000, seed: 464 }).invalidEmits // 0
  */
-export function runFuzz(opts: { count: number; seed: number; vectorsDir?: string; onProgress?: (done: number) => void }): FuzzResult {
+export function runFuzz(opts: {
+  count: number;
+  seed: number;
+  vectorsDir?: string;
+  onProgress?: (done: number) => void;
+  /**
+   * Called with every emitted packet (a view the next input overwrites: copy to keep), for a second
+   * opinion (tshark). `transportBad`: the input's own TCP/UDP checksum or length was already wrong,
+   * so the translated one may be too (see validate.ts).
+   */
+  onEmit?: (packet: Uint8Array, label: string, transportBad: boolean) => void;
+}): FuzzResult {
   const loaded = checkConfig(FUZZ_CONFIG);
   const table = loaded.table;
   const o = loaded.translator;
@@ -302,6 +313,7 @@ export function runFuzz(opts: { count: number; seed: number; vectorsDir?: string
     for (let i = 0; i < v.count; i++) {
       r.emitted++;
       const p = v.packet(i);
+      if (opts.onEmit) opts.onEmit(p, `fuzz #${r.count} seed ${opts.seed} from${s.from} emit[${i}]`, l4Bad);
       const bad = validatePacket(p, { skipTransport: l4Bad });
       if (bad !== null) {
         r.invalidEmits++;
