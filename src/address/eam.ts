@@ -151,12 +151,13 @@ export class EamTable {
     return -1;
   }
 
-  /** The IPv4 address (unsigned 32-bit) entry `e` gives the IPv6 address at `buf[off..]`. */
+  /** The IPv4 address entry `e` gives the IPv6 address at `buf[off..]`, as a signed 32-bit integer. */
   v4Of(e: number, buf: Uint8Array, off: number): number {
     const low =
       (((buf[off + 12] as number) << 24) | ((buf[off + 13] as number) << 16) | ((buf[off + 14] as number) << 8) | (buf[off + 15] as number)) >>>
       0;
-    return ((this.v4[e] as number) | (low & (this.suffixMask[e] as number))) >>> 0;
+    // Signed: see extract4 (rfc6052.ts); callers that keep it take `>>> 0`.
+    return (this.v4[e] as number) | (low & (this.suffixMask[e] as number));
   }
 
   /** Writes the 16-byte IPv6 address entry `e` gives unsigned 32-bit `v4`. */

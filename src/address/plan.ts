@@ -205,9 +205,8 @@ export class AddressPlan {
    */
   decode6(buf: Uint8Array, off: number): number {
     if (!prefixEqual6(this.domain.bytes, 0, buf, off, this.domain.len)) return -1;
-    const v4 = extract4(buf, off, this.prefixLen);
-    if (v4 < 0) return -1;
-    this.outV4 = v4;
+    if (buf[off + U_OCTET] !== 0) return -1;
+    this.outV4 = extract4(buf, off, this.prefixLen) >>> 0;
     return readBits(buf, off, this.domain.len, this.tenantBits);
   }
 }

@@ -22,7 +22,7 @@ import { XlatError, show } from '../errors.js';
 import { parseIPv4, formatIPv4, mask4 } from './ipv4.js';
 import { parseIPv6, formatIPv6 } from './ipv6.js';
 import { formatPrefix4, formatPrefix6, prefixEqual6, type Prefix4, type Prefix6 } from './prefix.js';
-import { embed4, extract4, formatEmbedded, isWellKnownPrefix } from './rfc6052.js';
+import { embed4, extract4, formatEmbedded, isWellKnownPrefix, U_OCTET } from './rfc6052.js';
 import { isGlobalIPv4 } from './special.js';
 import { PrefixHash6 } from './hash.js';
 import { EamTable, type EamEntry, type OwnedEam } from './eam.js';
@@ -422,7 +422,7 @@ export class TenantTable {
     this.outPlat = -1;
     const e = this.eam.lookup6(buf, off);
     if (e >= 0) {
-      this.outV4 = this.eam.v4Of(e, buf, off);
+      this.outV4 = this.eam.v4Of(e, buf, off) >>> 0;
       this.outRule = RULE_EAM;
       return this.eam.tenantOf[e] as number;
     }
@@ -439,14 +439,15 @@ export class TenantTable {
       const h = ph[k] as PrefixHash6;
       const t = h.find(buf, off);
       if (t < 0) continue;
+      if (buf[off + U_OCTET] !== 0) return -1;
       const v4 = extract4(buf, off, h.len);
-      if (v4 < 0 || (this.pfxWkp[t] === 1 && !isGlobalIPv4(v4))) return -1;
+      if (this.pfxWkp[t] === 1 && !isGlobalIPv4(v4)) return -1;
       // Decode is the inverse of encode4: the tenant's prefix only ever carries its own IPv4
       // addresses (anything else goes through its PLAT), so an address under the prefix that
       // embeds an outside IPv4 address names no host of the tenant. The exception is one of the
       // tenant's EAM IPv4 addresses: RFC 7757 §4.2 has IPv6 nodes reach it in its RFC 6052 form.
       if (!this.ownsV4(t, v4) && this.eam.lookup4(t, v4) < 0) return -1;
-      this.outV4 = v4;
+      this.outV4 = v4 >>> 0;
       this.outRule = RULE_PREFIX;
       return t;
     }
@@ -455,9 +456,10 @@ export class TenantTable {
       const h = lh[k] as PrefixHash6;
       const p = h.find(buf, off);
       if (p < 0) continue;
+      if (buf[off + U_OCTET] !== 0) return -1;
       const v4 = extract4(buf, off, h.len);
-      if (v4 < 0 || (this.platWkp[p] === 1 && !isGlobalIPv4(v4))) return -1;
-      this.outV4 = v4;
+      if (this.platWkp[p] === 1 && !isGlobalIPv4(v4)) return -1;
+      this.outV4 = v4 >>> 0;
       this.outRule = RULE_PLAT;
       this.outPlat = p;
       return this.platOwner[p] as number;
@@ -480,7 +482,7 @@ export class TenantTable {
     if (e >= 0) {
       // EAM IPv6 sides never overlap across tenants, so the longest match decides alone.
       if (this.eam.tenantOf[e] !== tenant) return false;
-      this.outV4 = this.eam.v4Of(e, buf, off);
+      this.outV4 = this.eam.v4Of(e, buf, off) >>> 0;
       this.outRule = RULE_EAM;
       return true;
     }
@@ -494,9 +496,10 @@ export class TenantTable {
     if (tenant < 0 || tenant >= this.size) return false;
     const len = this.pfxLen[tenant] as number;
     if (len !== 0 && prefixEqual6(this.pfxBytes, 16 * tenant, buf, off, len)) {
+      if (buf[off + U_OCTET] !== 0) return false;
       const v4 = extract4(buf, off, len);
-      if (v4 < 0 || (this.pfxWkp[tenant] === 1 && !isGlobalIPv4(v4))) return false;
-      this.outV4 = v4;
+      if (this.pfxWkp[tenant] === 1 && !isGlobalIPv4(v4)) return false;
+      this.outV4 = v4 >>> 0;
       this.outRule = RULE_PREFIX;
       return true;
     }
@@ -504,9 +507,10 @@ export class TenantTable {
     if (p >= 0) {
       const plen = this.platLen[p] as number;
       if (!prefixEqual6(this.platBytes, 16 * p, buf, off, plen)) return false;
+      if (buf[off + U_OCTET] !== 0) return false;
       const v4 = extract4(buf, off, plen);
-      if (v4 < 0 || (this.platWkp[p] === 1 && !isGlobalIPv4(v4))) return false;
-      this.outV4 = v4;
+      if (this.platWkp[p] === 1 && !isGlobalIPv4(v4)) return false;
+      this.outV4 = v4 >>> 0;
       this.outRule = RULE_PLAT;
       this.outPlat = p;
       return true;
@@ -520,6 +524,8 @@ export class TenantTable {
    */
   ownsV4(tenant: number, v4: number): boolean {
     if (this.planOnly) return true;
+    // Callers on the packet path pass the address signed (a small integer to V8, never boxed).
+    v4 = v4 >>> 0;
     const count = this.v4Count[tenant] as number;
     if (count < 0) return true;
     const r = this.v4Ranges;

@@ -13,7 +13,7 @@
 import { copyBytes } from './bytes.js';
 import { adjust, finish, fold, pseudoSum6, udpFinish } from '../checksum/index.js';
 import { RULE_EAM } from '../address/table.js';
-import { Ipv4View, Icmpv4View, type PacketReason } from '../packet/index.js';
+import { Ipv4View, Icmpv4View, IPV4_SRC, IPV4_DST, type PacketReason } from '../packet/index.js';
 import type { TranslateContext } from './context.js';
 import { HAIRPIN_SIMPLE } from './options.js';
 import { TO_IPV4, TO_IPV6, type Verdict } from './verdict.js';
@@ -104,6 +104,10 @@ function put32(b: Uint8Array, o: number, v: number): void {
   b[o + 2] = (v >>> 8) & 0xff;
   b[o + 3] = v & 0xff;
 }
+/** The 32 bits at `o`, big-endian, as a SIGNED integer: a small integer to V8, never boxed (see translate()). */
+function get32s(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
 /** Sum of the two IPv4 addresses: the part of the RFC 768/9293 pseudo-header that translation changes. */
 function addrSum4(src: number, dst: number): number {
   return fold((src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff));
@@ -186,8 +190,10 @@ export class Translate4to6 {
     // RFC 7915 §4.1 translates a valid header; as a router (RFC 1812 §5.2.2) we verify it.
     if (ctx.checksum.sum16(buf, off, hl, 0) !== 0xffff) return v.dropWith('46.bad-header-checksum');
     len = ip.len;
-    const src = ip.src();
-    const dst = ip.dst();
+    // Addresses travel the packet path as SIGNED 32-bit integers: to V8 an unsigned value of 2^31
+    // or more (all of 128.0.0.0/1) is a heap number, boxed again at every call it is not inlined into.
+    const src = get32s(buf, off + IPV4_SRC);
+    const dst = get32s(buf, off + IPV4_DST);
     if (!isUnicast4(src)) return v.dropWith('46.bad-source');
     if (!isUnicast4(dst)) return v.dropWith('46.bad-destination');
 
@@ -404,7 +410,7 @@ export class Translate4to6 {
     v.dropWith(reason);
     if (!mayAnswer4(buf, off, len)) return;
     const s = this.ctx.scratch;
-    const n = buildIcmp4Error(s, 0, this.ctx.options.ipv4, buf, off, len, type, code, rest, this.ctx.checksum);
+    const n = buildIcmp4Error(s, 0, this.ctx.options.ipv4 | 0, buf, off, len, type, code, rest, this.ctx.checksum);
     v.push(s, 0, n, TO_IPV4, tenant);
     v.generatedError = true;
   }
@@ -480,10 +486,10 @@ export class Translate4to6 {
     // The quoted packet went the other way: same tenant, same rules, TTL as it was.
     const I = IPV6_HL + ICMP_HL;
     const ifh = inner.isFragment() ? FRAG_HL : 0;
-    if (table.encode4(tenant, inner.dst(), s, I + 24) < 0) return v.dropWith('46.icmp-inner-no-mapping');
-    if (table.encode4(tenant, inner.src(), s, I + 8) < 0) return v.dropWith('46.icmp-inner-no-mapping');
-    const isrc = inner.src();
-    const idst = inner.dst();
+    const isrc = get32s(buf, inner.off + IPV4_SRC);
+    const idst = get32s(buf, inner.off + IPV4_DST);
+    if (table.encode4(tenant, idst, s, I + 24) < 0) return v.dropWith('46.icmp-inner-no-mapping');
+    if (table.encode4(tenant, isrc, s, I + 8) < 0) return v.dropWith('46.icmp-inner-no-mapping');
     const inh = iproto === PROTO_ICMP ? PROTO_ICMPV6 : iproto;
     const iplenOrig = inner.totalLen() - ihl;
     writeIpv6Fixed(s, I, opts.copyTrafficClass ? inner.tos() : 0, ifh + iplenOrig, ifh !== 0 ? PROTO_FRAGMENT : inh, inner.ttl());

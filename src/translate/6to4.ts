@@ -136,11 +136,11 @@ function set16(b: Uint8Array, o: number, v: number): void {
  * (traceroute stays readable) and nothing is kept per packet.
  */
 export function rfc6791Source4(base: number, len: number, buf: Uint8Array, srcOff: number): number {
-  if (len >= 32) return base >>> 0;
+  if (len >= 32) return base | 0;
   let h = 0x811c9dc5;
   for (let i = 0; i < 16; i++) h = Math.imul(h ^ buf[srcOff + i]!, 0x01000193);
   const host = len <= 0 ? 0xffffffff : (0xffffffff >>> len);
-  return ((base & ~host) | (h & host)) >>> 0;
+  return (base & ~host) | (h & host);
 }
 
 /**
@@ -205,7 +205,8 @@ export class Translate6to4 {
     const tenant = table.lookupDst6(buf, ip.dstOff());
     if (tenant < 0) return v.dropWith(table.outRule === RULE_PLAT ? '64.dst-plat' : '64.not-ours');
     v.dropTenant = tenant; // every drop below is the destination tenant's (64.cross-tenant included)
-    const dst4 = table.outV4;
+    // Signed from here on: see the note on addresses in 4to6.ts.
+    const dst4 = table.outV4 | 0;
     const dstRule = table.outRule;
     // RFC 7757 §4.2: a destination written with an RFC 6052 prefix (tenant prefix or PLAT) whose
     // IPv4 address is one of the tenant's EAM addresses names an IPv6 node behind this same
@@ -229,7 +230,7 @@ export class Translate6to4 {
 
     let src4: number;
     if (table.lookupSrc6(tenant, buf, ip.srcOff())) {
-      src4 = table.outV4;
+      src4 = table.outV4 | 0;
     } else if (isIcmpError) {
       // RFC 6791 §4 (RFC 7915 §5.1 "Source Address"): an ICMPv6 error from a node without an
       // IPv4 form (a router on the fabric) still reaches the IPv4 host, from the pool. Its inner
@@ -461,9 +462,9 @@ export class Translate6to4 {
     // Both inner addresses through the destination's tenant: no packet of another tenant is
     // quoted back to this one (an RFC 6791-sourced error would otherwise be a side channel).
     if (!table.lookupSrc6(tenant, buf, inn.srcOff())) return v.dropWith('64.inner-cross-tenant');
-    const isrc4 = table.outV4;
+    const isrc4 = table.outV4 | 0;
     if (!table.lookupSrc6(tenant, buf, inn.dstOff())) return v.dropWith('64.inner-cross-tenant');
-    const idst4 = table.outV4;
+    const idst4 = table.outV4 | 0;
 
     let iproto = inn.upperProto();
     const ifirst = inn.hasUpperHeader();
