@@ -7,8 +7,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTranslateSession, translateRequest, type TranslateAnswer, type TranslateSession } from '../src/cli/translate.js';
+import { createTranslateSession, MAX_PACKET_LEN, translateRequest, type TranslateAnswer, type TranslateSession } from '../src/cli/translate.js';
+import { referenceChecksum, WasmChecksum } from '../src/checksum/index.js';
 import { checkConfig } from '../src/config/index.js';
+import { HEADROOM, SCRATCH_LEN, Translator, Verdict } from '../src/translate/index.js';
 import { validatePacket } from './validate.js';
 
 /** Octets of an expected packet that may differ from the translator's, and why (RFC text or choice). */
@@ -58,13 +60,33 @@ export function loadVectorFiles(dir: string): { file: string; data: VectorFile }
 }
 
 const sessions = new Map<string, TranslateSession>();
+const referenceSessions = new Map<string, TranslateSession>();
 
+/**
+ * The `xlat464 translate` session for a configuration, made once: WASM checksum with the packet
+ * buffer and scratch in its arena, as in the CLI and the daemon. Throws when the session fell back
+ * to the reference checksum, so the vectors cannot silently stop exercising the WASM path.
+ */
 function sessionFor(config: unknown): TranslateSession {
   const key = JSON.stringify(config);
   let s = sessions.get(key);
   if (s === undefined) {
     s = createTranslateSession(checkConfig(config));
+    if (!(s.checksum instanceof WasmChecksum)) throw new Error('the translate session fell back to the reference checksum: is dist/wasm built (npm run build:wasm)?');
     sessions.set(key, s);
+  }
+  return s;
+}
+
+/** The same translator over the reference checksum (RFC 1071 oracle) and plain buffers. */
+function referenceSessionFor(config: unknown): TranslateSession {
+  const key = JSON.stringify(config);
+  let s = referenceSessions.get(key);
+  if (s === undefined) {
+    const loaded = checkConfig(config);
+    const scratch = new Uint8Array(SCRATCH_LEN);
+    s = { loaded, translator: new Translator(loaded.table, loaded.translator, referenceChecksum, scratch), verdict: new Verdict(), buf: new Uint8Array(HEADROOM + MAX_PACKET_LEN), scratch, checksum: referenceChecksum };
+    referenceSessions.set(key, s);
   }
   return s;
 }
@@ -125,7 +147,13 @@ export function checkAnswer(v: Vector, ans: TranslateAnswer): VectorRun {
   return { problems, emitted };
 }
 
-/** Run one vector through the CLI's code path (`translateRequest`) and check the answer. */
+/** Run one vector through the CLI's code path (`translateRequest`, WASM checksum) and check the answer. */
 export function runVector(v: Vector): VectorRun {
   return checkAnswer(v, translateRequest(sessionFor(v.config), v.input));
+}
+
+/** Run one vector through a session over the reference checksum, for comparison with {@link runVector}. */
+export function runVectorReference(v: Vector): { answer: TranslateAnswer; run: VectorRun } {
+  const answer = translateRequest(referenceSessionFor(v.config), v.input);
+  return { answer, run: checkAnswer(v, answer) };
 }

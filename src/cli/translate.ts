@@ -15,13 +15,20 @@
  * null. Both are present when the input is dropped and answered with an ICMP error. A line that is
  * not a valid request gets `{"error":...}` and the stream goes on. Input is read with readline
  * (streaming) and output respects stdout backpressure, so memory stays constant on any input size.
+ *
+ * Checksums run as in the daemon (src/service/worker.ts): a session loads `WasmChecksum` once and
+ * takes its packet buffer and the translator's scratch from the module's arena, so full sums of
+ * `jsCutoff` (40) octets and more run in WASM and shorter ones in JavaScript. Only when the .wasm
+ * cannot be loaded does the session fall back to the reference checksum, saying so once on stderr.
  */
 import type { Command } from 'commander';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { referenceChecksum, WasmChecksum, type Checksum } from '../checksum/index.js';
+import { XlatError } from '../errors.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
-import { HEADROOM, TO_IPV4, Translator, Verdict } from '../translate/index.js';
+import { HEADROOM, SCRATCH_LEN, TO_IPV4, Translator, Verdict } from '../translate/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK, errorLine } from './common.js';
 
 /** Largest packet a request may carry, octets (the IPv4 / IPv6 length fields' limit plus the IPv6 header). */
@@ -45,9 +52,26 @@ export interface TranslateSession {
   readonly loaded: LoadedConfig;
   readonly translator: Translator;
   readonly verdict: Verdict;
-  /** Input buffer: HEADROOM free octets, then the packet. */
+  /** Input buffer: HEADROOM free octets, then the packet. In the WASM arena when `checksum` is WASM. */
   readonly buf: Uint8Array;
+  /** The translator's scratch (SCRATCH_LEN octets): where it builds ICMP errors and fragments. Same memory as `buf`. */
+  readonly scratch: Uint8Array;
+  /** The checksum the translator uses: a `WasmChecksum` whose arena holds `buf` and the scratch, or the reference (fallback). */
+  readonly checksum: Checksum;
 }
+
+/** Options for {@link createTranslateSession}. */
+export interface TranslateSessionOptions {
+  /** Where the checksum .wasm is (default: the built dist/wasm/checksum.wasm). For tests. */
+  wasmUrl?: URL;
+  /** Told, once per process, when the .wasm cannot be loaded and the reference checksum is used. Default: a line on stderr. */
+  onFallback?: (message: string) => void;
+}
+
+/** Octets of WASM memory a session takes: the packet buffer and the scratch, each 64-octet aligned, plus alignment slack. */
+export const SESSION_ARENA_LEN = HEADROOM + MAX_PACKET_LEN + SCRATCH_LEN + 2 * 64;
+
+let fallbackReported = false;
 
 /**
  * A session over a checked configuration (from `loadConfig` or `checkConfig`).
@@ -57,12 +81,34 @@ export interface TranslateSession {
  *                                                 tenants: [{ name: 'blue', prefix: 'fd00:64:1::/64' }] }));
  *   translateLine(s, '{"from":"ipv4","packet":"4500..."}'); // '{"emit":[...],"drop":null}'
  */
-export function createTranslateSession(loaded: LoadedConfig): TranslateSession {
+export function createTranslateSession(loaded: LoadedConfig, options: TranslateSessionOptions = {}): TranslateSession {
+  let checksum: Checksum;
+  let buf: Uint8Array;
+  let scratch: Uint8Array;
+  try {
+    const cs = WasmChecksum.load({ memoryBytes: SESSION_ARENA_LEN, ...(options.wasmUrl ? { wasmUrl: options.wasmUrl } : {}) });
+    buf = cs.arena(HEADROOM + MAX_PACKET_LEN);
+    scratch = cs.arena(SCRATCH_LEN);
+    checksum = cs;
+  } catch (e) {
+    // Only a missing or invalid .wasm falls back; anything else is a bug and must surface.
+    if (!(e instanceof XlatError) || e.code !== 'ERR_XLAT_WASM_LOAD') throw e;
+    if (!fallbackReported) {
+      fallbackReported = true;
+      const say = options.onFallback ?? ((m: string) => process.stderr.write(m + '\n'));
+      say(`xlat464 translate: ${e.message}; using the reference checksum (same results, slower)`);
+    }
+    checksum = referenceChecksum;
+    buf = new Uint8Array(HEADROOM + MAX_PACKET_LEN);
+    scratch = new Uint8Array(SCRATCH_LEN);
+  }
   return {
     loaded,
-    translator: new Translator(loaded.table, loaded.translator),
+    translator: new Translator(loaded.table, loaded.translator, checksum, scratch),
     verdict: new Verdict(),
-    buf: new Uint8Array(HEADROOM + MAX_PACKET_LEN),
+    buf,
+    scratch,
+    checksum,
   };
 }
 

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { finish, pseudoSum6, referenceChecksum, sum16, WasmChecksum } from '../../src/checksum/index.js';
 import { answerOf, createTranslateSession, translateLine, translateStream, fromHex, toHex } from '../../src/cli/translate.js';
 import { checkConfig, loadConfig } from '../../src/config/index.js';
 import { buildPacket } from '../../src/packet/index.js';
@@ -104,4 +106,33 @@ test('translateStream waits for drain instead of buffering without bound', async
   input.end();
   await done;
   assert.equal(got.join('').trimEnd().split('\n').length, 200);
+});
+
+test('a translate session checksums in WASM, with the packet buffer and the scratch in the module arena, as the daemon does', () => {
+  const s = createTranslateSession(loadConfig(join(root, config)));
+  assert.ok(s.checksum instanceof WasmChecksum, 'the session loaded WasmChecksum');
+  const cs = s.checksum as WasmChecksum;
+  assert.equal(s.buf.buffer, cs.memory.buffer, 'the packet buffer is in the WASM memory');
+  assert.equal(s.scratch.buffer, cs.memory.buffer, 'the scratch is in the WASM memory');
+  // A translation whose checksums go through WASM (a 1000-octet UDP payload) gives the reference's answer.
+  const big = toHex(buildPacket({ ip: { version: 4, src: 0x0a000001, dst: 0x0a000002 }, l4: { proto: 'udp', srcPort: 1, dstPort: 2 }, payload: new Uint8Array(1000).fill(7) }));
+  const line = JSON.stringify({ from: 'ipv4', tenant: 'blue', packet: big });
+  const out = JSON.parse(translateLine(s, line)) as { emit: { packet: string }[] };
+  assert.equal(out.emit.length, 1);
+  const p = fromHex(out.emit[0]!.packet);
+  assert.equal(finish(sum16(p, 40, p.length - 40, pseudoSum6(p, 8, 24, 17, p.length - 40))), 0, 'UDP checksum verifies with the reference sum');
+});
+
+test('a translate session falls back to the reference checksum when the .wasm cannot load, and says so once', () => {
+  const said: string[] = [];
+  const bad = new URL('file:///nonexistent/xlat464-checksum.wasm');
+  const a = createTranslateSession(loadConfig(join(root, config)), { wasmUrl: bad, onFallback: (m) => said.push(m) });
+  const b = createTranslateSession(loadConfig(join(root, config)), { wasmUrl: bad, onFallback: (m) => said.push(m) });
+  assert.equal(a.checksum, referenceChecksum);
+  assert.equal(b.checksum, referenceChecksum);
+  assert.equal(said.length, 1, 'reported once per process');
+  assert.match(said[0]!, /cannot load .*xlat464-checksum\.wasm.*reference checksum/);
+  const out = JSON.parse(translateLine(a, JSON.stringify({ from: 'ipv4', tenant: 'blue', packet: udp4 }))) as { emit: unknown[]; drop: string | null };
+  assert.equal(out.drop, null);
+  assert.equal(out.emit.length, 1);
 });

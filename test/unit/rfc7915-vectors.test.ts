@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkAnswer, loadVectorFiles, runVector, type Vector } from '../../testlib/rfc7915-vectors.js';
+import { checkAnswer, loadVectorFiles, runVector, runVectorReference, type Vector } from '../../testlib/rfc7915-vectors.js';
 import type { TranslateAnswer } from '../../src/cli/translate.js';
 import { generate } from '../../testlib/generate-rfc7915-vectors.js';
 import { tsharkCheck, type LabelledPacket } from '../../testlib/tshark.js';
@@ -36,6 +36,20 @@ for (const { file, data } of files) {
     });
   }
 }
+
+test('every vector gives the same answer through the WASM checksum session and the reference checksum', () => {
+  let n = 0;
+  for (const { data } of files) {
+    for (const v of data.vectors) {
+      const wasm = runVector(v);
+      const ref = runVectorReference(v);
+      assert.deepEqual(ref.run.problems, wasm.problems, `${v.name}: the reference checksum and WASM disagree`);
+      assert.equal(ref.run.emitted.length, wasm.emitted.length, v.name);
+      n++;
+    }
+  }
+  assert.ok(n > 0);
+});
 
 test('a sample of vectors gives the same answers through the real `xlat464 translate` process', () => {
   const all: Vector[] = files.flatMap((f) => f.data.vectors);
