@@ -54,6 +54,7 @@ export {
   ipv4PrefixSchema,
   ipv6PrefixSchema,
   zodToXlat,
+  addXlatIssue,
   formatPath,
   isLinuxIfname,
   TENANT_NAME_RE,

@@ -22,6 +22,14 @@ export const TENANT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Custom-issue parameter that carries our error code through zod. */
 const CODE_PARAM = 'xlatCode';
 
+/**
+ * Reports an XlatError from one of our parsers as a zod issue that keeps its code, so
+ * {@link zodToXlat} gives back the parser's own error (`ERR_XLAT_BAD_IPV4`, ...) at the field's path.
+ */
+export function addXlatIssue(ctx: z.RefinementCtx, e: XlatError, value: unknown): void {
+  ctx.addIssue({ code: 'custom', message: e.detail, params: { [CODE_PARAM]: e.code }, input: value, ...(e.path ? { path: [e.path] } : {}) });
+}
+
 /** Wraps a strict parser as a zod transform that reports XlatErrors as issues. */
 function via<T>(parse: (text: string) => T) {
   return (value: string, ctx: z.RefinementCtx): T => {
@@ -29,7 +37,7 @@ function via<T>(parse: (text: string) => T) {
       return parse(value);
     } catch (e) {
       if (!(e instanceof XlatError)) throw e;
-      ctx.addIssue({ code: 'custom', message: e.detail, params: { [CODE_PARAM]: e.code }, input: value, ...(e.path ? { path: [e.path] } : {}) });
+      addXlatIssue(ctx, e, value);
       return z.NEVER;
     }
   };
@@ -160,6 +168,17 @@ function hasOwn(input: unknown, path: readonly PropertyKey[]): boolean {
  * @example zodToXlat(r.error, cfg).message === 'tenants[0].id: expected int, got "7"'
  */
 export function zodToXlat(error: z.ZodError, input: unknown): XlatError {
+  const e = zodIssueToXlat(error, input);
+  // A field of a tenant: say which tenant by name too, as the errors between two tenants do.
+  const path = error.issues[0]?.path ?? [];
+  if (path[0] === 'tenants' && typeof path[1] === 'number' && path.length > 2) {
+    const name = valueAt(input, ['tenants', path[1], 'name']);
+    if (typeof name === 'string' && name !== '') return new XlatError(e.code, `tenant ${show(name)}: ${e.detail}`, e.path);
+  }
+  return e;
+}
+
+function zodIssueToXlat(error: z.ZodError, input: unknown): XlatError {
   const issue = error.issues[0];
   if (!issue) return new XlatError('ERR_XLAT_BAD_CONFIG', `invalid configuration, got ${show(input)}`);
   const path = issue.path as PropertyKey[];

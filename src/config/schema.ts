@@ -12,7 +12,7 @@
  * sits below all of them instead of inside the daemon.
  */
 import { z } from 'zod';
-import { isLinuxIfname, parseIPv4, parseIPv6, parsePrefix4, parsePrefix6, planSchema, tenantSchema } from '../address/index.js';
+import { addXlatIssue, isLinuxIfname, parseIPv4, parseIPv6, parsePrefix4, parsePrefix6, planSchema, tenantSchema } from '../address/index.js';
 import { XlatError } from '../errors.js';
 
 /** A string field whose value must pass one of the address library's strict parsers. */
@@ -22,7 +22,7 @@ function parsed(parse: (s: string) => unknown) {
       parse(value);
     } catch (e) {
       if (!(e instanceof XlatError)) throw e;
-      ctx.addIssue({ code: 'custom', message: e.detail });
+      addXlatIssue(ctx, e, value);
     }
   });
 }
@@ -86,7 +86,7 @@ const listenSchema = z.string().superRefine((value, ctx) => {
     else parseIPv4(m[2]!);
   } catch (e) {
     if (!(e instanceof XlatError)) throw e;
-    ctx.addIssue({ code: 'custom', message: e.detail });
+    addXlatIssue(ctx, e, value);
   }
 });
 

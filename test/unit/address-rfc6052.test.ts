@@ -71,7 +71,8 @@ test('the Well-Known Prefix refuses every non-global IPv4 address both ways (RFC
   for (const r of vectors.section3_1.refused) {
     refuses(() => embedIPv4('64:ff9b::/96', r.ipv4), 'ERR_XLAT_NON_GLOBAL', JSON.stringify(r.ipv4), r.block);
     refuses(() => extractIPv4('64:ff9b::/96', r.ipv6), 'ERR_XLAT_NON_GLOBAL', JSON.stringify(r.ipv6), r.block);
-    assert.equal(nonGlobalBlock(parseIPv4(r.ipv4))?.prefix === r.block || nonGlobalBlock(parseIPv4(r.ipv4)) !== undefined, true);
+    // The RFC 6890 table knows the address (its block may be a more specific one than r.block).
+    assert.notEqual(nonGlobalBlock(parseIPv4(r.ipv4)), undefined, r.ipv4);
   }
 });
 

@@ -21,7 +21,7 @@ test('reports a bad value with its field path, its own code and the value', () =
   assert.match(e.message, /^tenants\[0\]\.ipv4\[1\]: .*"010\.0\.0\.0\/8"$/);
 
   const p = refusal({ tenants: [{ name: 'a', prefix: '2001:db8::/80' }] });
-  assert.equal(p.message, 'tenants[0].prefix: expected an RFC 6052 prefix length (32,40,48,56,64,96), got /80 in "2001:db8::/80"');
+  assert.equal(p.message, 'tenants[0].prefix: tenant "a": expected an RFC 6052 prefix length (32,40,48,56,64,96), got /80 in "2001:db8::/80"');
 
   const h = refusal({ tenants: [{ name: 'a', prefix: '2001:db8::/96' }, { name: 'b', prefix: '2001:db8::1/96' }] });
   assert.equal(h.code, 'ERR_XLAT_BAD_PREFIX');
@@ -45,7 +45,7 @@ test('reports structural problems as ERR_XLAT_BAD_CONFIG with path and value', (
     [{}, 'tenants', 'tenants: missing required field, expected array, got undefined'],
     [{ tenants: 'red' }, 'tenants', 'tenants: expected array, got "red"'],
     [{ tenants: [{ name: 'a', prefx: '2001:db8::/96' }] }, 'tenants[0].prefx', 'tenants[0].prefx: unknown field "prefx", got "2001:db8::/96"'],
-    [{ tenants: [{ name: 'a', prefix: 96 }] }, 'tenants[0].prefix', 'tenants[0].prefix: expected string, got 96'],
+    [{ tenants: [{ name: 'a', prefix: 96 }] }, 'tenants[0].prefix', 'tenants[0].prefix: tenant "a": expected string, got 96'],
     [{ tenants: [{ name: 'a b', prefix: '2001:db8::/96' }] }, 'tenants[0].name', 'got "a b"'],
     [{ tenants: [{ name: 'a', prefix: '2001:db8::/96', tun: 'a/b' }] }, 'tenants[0].tun', 'got "a/b"'],
     [{ tenants: [{ name: 'a', prefix: '2001:db8::/96', tun: 'sixteen-chars-xx' }] }, 'tenants[0].tun', 'got "sixteen-chars-xx"'],

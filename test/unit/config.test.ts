@@ -56,12 +56,20 @@ test('a missing translator address is refused naming the field', () => {
   refuses({ translator: { ipv4: '192.0.0.1' }, tenants: base().tenants }, 'ERR_XLAT_BAD_CONFIG', 'translator.ipv6');
 });
 
+test("a bad value is reported once, with the parser's own error code", () => {
+  assert.throws(() => checkConfig({ ...base(), translator: { ...base().translator, ipv4: '010.0.0.1' } }), (e: unknown) => {
+    assert.ok(e instanceof XlatError);
+    assert.equal(e.message.split('got').length, 2, `"got" twice: ${e.message}`);
+    return true;
+  });
+});
+
 test('bad translator values are refused with path and value', () => {
-  refuses({ ...base(), translator: { ...base().translator, ipv4: '010.0.0.1' } }, 'ERR_XLAT_BAD_CONFIG', 'translator.ipv4', '010.0.0.1');
+  refuses({ ...base(), translator: { ...base().translator, ipv4: '010.0.0.1' } }, 'ERR_XLAT_BAD_IPV4', 'translator.ipv4', '010.0.0.1');
   refuses({ ...base(), translator: { ...base().translator, ipv6Mtu: 1000 } }, 'ERR_XLAT_BAD_CONFIG', 'translator.ipv6Mtu', '1000');
   refuses({ ...base(), translator: { ...base().translator, tos: 256 } }, 'ERR_XLAT_BAD_CONFIG', 'translator.tos', '256');
   refuses({ ...base(), translator: { ...base().translator, eamHairpin: 'sometimes' } }, 'ERR_XLAT_BAD_CONFIG', 'translator.eamHairpin', 'sometimes');
-  refuses({ ...base(), translator: { ...base().translator, rfc6791v4: '192.0.2.1/24' } }, 'ERR_XLAT_BAD_CONFIG', 'translator.rfc6791v4', '192.0.2.1/24');
+  refuses({ ...base(), translator: { ...base().translator, rfc6791v4: '192.0.2.1/24' } }, 'ERR_XLAT_BAD_PREFIX', 'translator.rfc6791v4', '192.0.2.1/24');
   refuses({ ...base(), translator: { ...base().translator, mtuPlateaus: [1500, 1500] } }, 'ERR_XLAT_BAD_CONFIG', 'translator.mtuPlateaus[1]');
   refuses({ ...base(), metrics: { listen: '0.0.0.0:99999' } }, 'ERR_XLAT_BAD_CONFIG', 'metrics.listen', '0.0.0.0:99999');
   refuses({ ...base(), fabric: { tun: 'a-name-much-too-long' } }, 'ERR_XLAT_BAD_CONFIG', 'fabric.tun', 'a-name-much-too-long');
@@ -69,7 +77,7 @@ test('bad translator values are refused with path and value', () => {
 
 test('tenant errors name the tenant and the field', () => {
   const t = base();
-  refuses({ ...t, tenants: [...t.tenants, { name: 'red', prefix: 'fd00:64:1::/80' }] }, 'ERR_XLAT_BAD_PREFIX', 'tenants[1].prefix', '/80');
+  refuses({ ...t, tenants: [...t.tenants, { name: 'red', prefix: 'fd00:64:1::/80' }] }, 'ERR_XLAT_BAD_PREFIX', 'tenants[1].prefix', 'tenant "red"', '/80');
   refuses({ ...t, tenants: [...t.tenants, { name: 'blue', prefix: 'fd00:64:2::/64' }] }, 'ERR_XLAT_BAD_TENANT', 'tenants[1].name', 'blue');
 });
 
