@@ -10,7 +10,7 @@
  * RFC 4884 extensions kept; RFC 6791 for ICMP error sources without a mapping; RFC 7757 §4.2
  * EAM hairpinning. Design notes: DESIGN-4to6.md.
  */
-import { copyBytes } from './bytes.js';
+import { be16, copyBytes, get32s, put16, put32 } from './bytes.js';
 import { adjust, finish, fold, pseudoSum6, udpFinish } from '../checksum/index.js';
 import { RULE_EAM } from '../address/table.js';
 import { Ipv4View, Icmpv4View, IPV4_SRC, IPV4_DST, type PacketReason } from '../packet/index.js';
@@ -91,23 +91,6 @@ const T4_TIME_EXCEEDED = 11;
 const C4_FRAG_NEEDED = 4;
 const C4_SOURCE_ROUTE = 5;
 
-function be16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-function put16(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-}
-function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 24) & 0xff;
-  b[o + 1] = (v >>> 16) & 0xff;
-  b[o + 2] = (v >>> 8) & 0xff;
-  b[o + 3] = v & 0xff;
-}
-/** The 32 bits at `o`, big-endian, as a SIGNED integer: a small integer to V8, never boxed (see translate()). */
-function get32s(b: Uint8Array, o: number): number {
-  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-}
 /** Sum of the two IPv4 addresses: the part of the RFC 768/9293 pseudo-header that translation changes. */
 function addrSum4(src: number, dst: number): number {
   return fold((src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff));

@@ -16,7 +16,7 @@
  * payloads are never copied. ICMP errors (which shrink) and fragments are built in ctx.scratch.
  * Design notes: DESIGN-6to4.md.
  */
-import { copyBytes } from './bytes.js';
+import { be16, copyBytes, put16 } from './bytes.js';
 import { fold, pseudoSum4, pseudoSum6, finish } from '../checksum/reference.js';
 import { adjust, udpFinish } from '../checksum/incremental.js';
 import { RULE_EAM, RULE_PLAT } from '../address/table.js';
@@ -121,13 +121,6 @@ function writeIpv4Header(ctx: TranslateContext, b: Uint8Array, o: number, tos: n
   b[o + 11] = ck & 0xff;
 }
 
-function get16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-function set16(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-}
 
 /**
  * RFC 6791 source for an ICMPv6 error whose source has no IPv4 form in the tenant: the pool
@@ -290,14 +283,14 @@ export class Translate6to4 {
         if (frag ? upLen < UDP_HEADER_LEN : this.udp.bind(buf, upOff, upLen).check() !== null) return v.dropWith('64.malformed-udp');
         ckOff = upOff + UDP_CHECKSUM;
       }
-      const hc = get16(buf, ckOff);
+      const hc = be16(buf, ckOff);
       // RFC 8200 §8.1: "IPv6 receivers MUST discard UDP packets containing a zero checksum".
       if (proto === IPPROTO_UDP && hc === 0) return v.dropWith('64.udp-zero-checksum');
       if (this.tooBig(v, IPV4_HEADER_LEN + upLen, frag, tenant)) return;
       const m = ctx.checksum.sum16(buf, off + IPV6_SRC, 32, 0);
       const m2 = pseudoSum4(src4, dst4, 0, 0);
       const nc = adjust(hc, m, m2);
-      set16(buf, ckOff, proto === IPPROTO_UDP ? udpFinish(nc) : nc);
+      put16(buf, ckOff, proto === IPPROTO_UDP ? udpFinish(nc) : nc);
     } else if (this.tooBig(v, IPV4_HEADER_LEN + upLen, frag, tenant)) return;
     // RFC 7915 §5.1 Protocol: "For the first 'next header' that does not match one of the cases
     // above, its Next Header value ... is copied to the protocol field": unknown protocols pass.
@@ -378,7 +371,7 @@ export class Translate6to4 {
     const dataLen = total - IPV4_HEADER_LEN;
     const count = chunk > 0 ? Math.ceil(dataLen / chunk) : MAX_EMIT + 1;
     if (count > MAX_EMIT || dataLen + count * IPV4_HEADER_LEN > s.length) return v.dropWith('64.too-many-fragments');
-    const ff = get16(buf, o + 6);
+    const ff = be16(buf, o + 6);
     const baseOff = (ff & 0x1fff) * 8;
     const lastMf = (ff & FLAG_MF) !== 0;
     let p = 0;
@@ -428,7 +421,7 @@ export class Translate6to4 {
     buf[o + 2] = 0;
     buf[o + 3] = 0;
     const ck = finish(this.ctx.checksum.sum16(buf, o, ic.len, 0));
-    set16(buf, o + 2, ck);
+    put16(buf, o + 2, ck);
     this.emit(v, buf, o - IPV4_HEADER_LEN, IPV4_HEADER_LEN + ic.len, tenant, src4, dst4, tos, ttl, IPPROTO_ICMP, frag, id, flagsFrag);
   }
 
@@ -561,7 +554,7 @@ export class Translate6to4 {
     // Extension length attribute MUST be adjusted accordingly".
     if (has4884) s[icmpAt + 5] = origLen >>> 2;
     const ck = finish(ctx.checksum.sum16(s, icmpAt, msgLen, 0));
-    set16(s, icmpAt + 2, ck);
+    put16(s, icmpAt + 2, ck);
 
     // Outer header: §5.1 as for any packet (DF by the 1260 rule; it fits mtu4 by construction).
     if (!frag) {
@@ -603,12 +596,12 @@ export class Translate6to4 {
     if (iproto === IPPROTO_TCP || iproto === IPPROTO_UDP) {
       const rel = iproto === IPPROTO_TCP ? TCP_CHECKSUM : UDP_CHECKSUM;
       if (n < rel + 2) return;
-      const hc = get16(s, at + rel);
+      const hc = be16(s, at + rel);
       // A quoted UDP checksum of 0 is left alone: the quote is informational.
       if (iproto === IPPROTO_UDP && hc === 0) return;
       const m = this.ctx.checksum.sum16(b, inn.off + IPV6_SRC, 32, 0);
       const nc = adjust(hc, m, pseudoSum4(isrc4, idst4, 0, 0));
-      set16(s, at + rel, iproto === IPPROTO_UDP ? udpFinish(nc) : nc);
+      put16(s, at + rel, iproto === IPPROTO_UDP ? udpFinish(nc) : nc);
       return;
     }
     if (iproto === IPPROTO_ICMP && n >= 1) {
@@ -619,7 +612,7 @@ export class Translate6to4 {
       if (n < 4) return;
       const ulen = inn.payloadLen() - inn.extLen();
       const m = fold(pseudoSum6(b, inn.srcOff(), inn.dstOff(), IPPROTO_ICMPV6, ulen) + ((t6 << 8) | c));
-      set16(s, at + 2, adjust(get16(s, at + 2), m, (t4 << 8) | c));
+      put16(s, at + 2, adjust(be16(s, at + 2), m, (t4 << 8) | c));
     }
   }
 }

@@ -8,6 +8,7 @@
  * error, to a fragment other than the first, or to a datagram whose source is not a unicast
  * address.
  */
+import { put16, put32 } from './bytes.js';
 import { referenceChecksum, type Checksum } from '../checksum/index.js';
 
 /** RFC 1812 §4.3.2.3: the largest ICMPv4 error datagram, octets. */
@@ -98,14 +99,4 @@ export function buildIcmp4Error(
   return total;
 }
 
-function put16(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-}
 
-function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 24) & 0xff;
-  b[o + 1] = (v >>> 16) & 0xff;
-  b[o + 2] = (v >>> 8) & 0xff;
-  b[o + 3] = v & 0xff;
-}
