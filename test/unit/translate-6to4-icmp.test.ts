@@ -11,86 +11,8 @@ import { buildPacket, buildFragments, emitIPv4, type PacketSpec, type Ipv6Ext } 
 import { parseIPv4, parseIPv6 } from '../../src/address/index.js';
 import { referenceChecksum, WasmChecksum, type Checksum } from '../../src/checksum/index.js';
 
-// ---- harness (inline: node --test runs every file under test/) ----------------------------------
-
-const CONFIG = {
-  translator: { ipv4: '192.0.0.1', ipv6: 'fd00:ffff::1' },
-  tenants: [
-    { name: 'blue', prefix: 'fd00:64:1::/96', ipv4: ['10.0.0.0/8'], plat: 'fd00:6464::/96' },
-    { name: 'red', prefix: 'fd00:64:2::/96', ipv4: ['10.0.0.0/8'], plat: 'fd00:6464::/96' },
-  ],
-};
-
-interface Env {
-  name: string;
-  checksum: Checksum;
-  scratch: Uint8Array;
-  packetBuf: Uint8Array;
-}
-const wasm = WasmChecksum.load({ memoryBytes: 1 << 20 });
-const ENVS: Env[] = [
-  { name: 'reference', checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN), packetBuf: new Uint8Array(70000) },
-  { name: 'wasm', checksum: wasm, scratch: wasm.arena(SCRATCH_LEN), packetBuf: wasm.arena(70000) },
-];
-const REF = ENVS[0]!;
-
-interface Rig {
-  t: Translate6to4;
-  env: Env;
-  tenant: (name: string) => number;
-}
-function rig(env: Env = REF, translator: Record<string, unknown> = {}): Rig {
-  const { table, translator: options } = checkConfig({ ...CONFIG, translator: { ...CONFIG.translator, ...translator } });
-  const ctx: TranslateContext = { table, options, checksum: env.checksum, scratch: env.scratch };
-  const t = new Translate6to4(ctx);
-  t.nextIdent = 0x1234;
-  return { t, env, tenant: (n) => table.indexOf(n) };
-}
-
-/** Odd offset: the WASM sum must cope, and nothing may assume alignment. */
-const AT = 7;
-const seen = new Set<string>();
-function run(r: Rig, pkt: Uint8Array): Verdict {
-  const buf = r.env.packetBuf;
-  buf.fill(0xa5);
-  buf.set(pkt, AT);
-  const v = new Verdict();
-  r.t.translate(buf, AT, pkt.length, v);
-  if (v.drop !== null) seen.add(v.drop);
-  return v;
-}
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const outHex = (v: Verdict, i = 0): string => hex(v.packet(i));
-
-const a6 = parseIPv6;
-const a4 = parseIPv4;
-const BLUE_HOST6 = a6('fd00:64:1::a00:5'); // 10.0.0.5 in blue
-const BLUE_HOST4 = a4('10.0.0.5');
-const REMOTE6 = a6('fd00:6464::808:808'); // 8.8.8.8 behind the shared PLAT
-const REMOTE4 = a4('8.8.8.8');
-const RED_HOST6 = a6('fd00:64:2::a00:7');
-const TRANSLATOR6 = a6('fd00:ffff::1');
-
-function payload(n: number, seed = 1): Uint8Array {
-  const p = new Uint8Array(n);
-  for (let i = 0; i < n; i++) p[i] = (i * 7 + seed) & 0xff;
-  return p;
-}
-
-function udp6(over: Partial<{ hopLimit: number; trafficClass: number; ext: Ipv6Ext[]; src: Uint8Array; dst: Uint8Array }> = {}, data = payload(100)): PacketSpec {
-  return {
-    ip: { version: 6, src: over.src ?? REMOTE6, dst: over.dst ?? BLUE_HOST6, hopLimit: over.hopLimit ?? 64, trafficClass: over.trafficClass ?? 0x2c, ext: over.ext },
-    l4: { proto: 'udp', srcPort: 53, dstPort: 40000 },
-    payload: data,
-  };
-}
-function udp4(over: Partial<{ ttl: number; tos: number; id: number; df: boolean }> = {}, data = payload(100)): PacketSpec {
-  return {
-    ip: { version: 4, src: REMOTE4, dst: BLUE_HOST4, ttl: over.ttl ?? 63, tos: over.tos ?? 0x2c, id: over.id ?? 0x1234, df: over.df ?? false },
-    l4: { proto: 'udp', srcPort: 53, dstPort: 40000 },
-    payload: data,
-  };
-}
+// ---- harness: testlib/rig-6to4.ts ----------------------------------------------------------------
+import { CONFIG, wasm, ENVS, REF, rig, AT, seen, run, hex, outHex, a6, a4, BLUE_HOST6, BLUE_HOST4, REMOTE6, REMOTE4, RED_HOST6, TRANSLATOR6, payload, udp6, udp4, type Env, type Rig } from '../../testlib/rig-6to4.js';
 
 // ---- the packet in error: what the blue host sent (after 4->6), and its expected IPv4 form ------
 
