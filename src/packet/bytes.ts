@@ -3,7 +3,7 @@
  * per packet would allocate, and one shared DataView cannot follow every
  * buffer the views are bound to).
  *
- * Internal to src/packet: not re-exported. Reads out of range yield 0 for the
+ * Not re-exported from the package (src/translate/bytes.ts shares it with the translator). Reads out of range yield 0 for the
  * missing bytes (`undefined << 8` is 0), which is why every view has a
  * `check()` that must pass before accessors run on untrusted input.
  */

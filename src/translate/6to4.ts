@@ -164,6 +164,18 @@ export class Translate6to4 {
     this.back = new Translate4to6(ctx);
   }
 
+  /**
+   * RFC 7915 §5.1 for a packet without a Fragment header, `total` octets as IPv4: DF set above
+   * DF_THRESHOLD (the packet goes whole or not at all; its size was checked by tooBig()), with
+   * Identification 0 (RFC 6864 §4.1: it has no meaning in an atomic datagram, so the counter is
+   * kept for DF=0 packets); otherwise DF clear and the next Identification. Returns the flags and
+   * fragment-offset word in the high 16 bits and the Identification in the low 16 (one small
+   * integer, no object).
+   */
+  private unfragmented(total: number): number {
+    return total > DF_THRESHOLD ? FLAG_DF << 16 : this.ident();
+  }
+
   private ident(): number {
     const id = this.nextIdent & 0xffff;
     this.nextIdent = (id + 1) & 0xffff;
@@ -305,16 +317,9 @@ export class Translate6to4 {
   private emit(v: Verdict, buf: Uint8Array, newOff: number, total: number, tenant: number, src4: number, dst4: number, tos: number, ttl: number, proto: number, frag: boolean, id: number, flagsFrag: number): void {
     const ctx = this.ctx;
     if (!frag) {
-      if (total > DF_THRESHOLD) {
-        // DF=1: the packet goes whole or not at all (the size was checked by tooBig()). RFC 6864
-        // §4.1: the Identification of an atomic datagram has no meaning; 0 here, keeping the
-        // counter for DF=0 packets.
-        flagsFrag = FLAG_DF;
-        id = 0;
-      } else {
-        flagsFrag = 0;
-        id = this.ident();
-      }
+      const fi = this.unfragmented(total);
+      flagsFrag = fi >>> 16;
+      id = fi & 0xffff;
     }
     writeIpv4Header(ctx, buf, newOff, tos, total, id, flagsFrag, ttl, proto, src4, dst4);
     if (this.hairpin) return this.hairpinBack(v, buf, newOff, total, tenant);
@@ -558,13 +563,9 @@ export class Translate6to4 {
 
     // Outer header: §5.1 as for any packet (DF by the 1260 rule; it fits mtu4 by construction).
     if (!frag) {
-      if (total > DF_THRESHOLD) {
-        flagsFrag = FLAG_DF;
-        id = 0;
-      } else {
-        flagsFrag = 0;
-        id = this.ident();
-      }
+      const fi = this.unfragmented(total);
+      flagsFrag = fi >>> 16;
+      id = fi & 0xffff;
     }
     writeIpv4Header(ctx, s, 0, tos, total, id, flagsFrag, ttl, IPPROTO_ICMP, src4, dst4);
     v.push(s, 0, total, TO_IPV4, tenant);

@@ -10,24 +10,8 @@ export function copyBytes(src: Uint8Array, so: number, dst: Uint8Array, dO: numb
   for (let i = 0; i < n; i++) dst[dO + i] = src[so + i]!;
 }
 
-/** The unsigned 16 bits at `o`, big-endian. */
-export function be16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
-/** Writes the low 16 bits of `v` at `o`, big-endian. */
-export function put16(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-}
-
-/** Writes the 32 bits of `v` (signed or unsigned, the bits are the same) at `o`, big-endian. */
-export function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 24) & 0xff;
-  b[o + 1] = (v >>> 16) & 0xff;
-  b[o + 2] = (v >>> 8) & 0xff;
-  b[o + 3] = v & 0xff;
-}
+// The packet views' own big-endian helpers, shared rather than written again.
+export { be16, put16, put32 } from '../packet/bytes.js';
 
 /**
  * The 32 bits at `o`, big-endian, as a SIGNED integer. IPv4 addresses travel the packet path this
