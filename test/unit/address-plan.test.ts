@@ -2,15 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XlatError } from '../../src/errors.js';
 import { AddressPlan, parseIPv6, extractIPv4, parsePrefix6 } from '../../src/address/index.js';
+import { refuses } from '../../testlib/assert.js';
 
-function refuses(fn: () => unknown, code: string, ...parts: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof XlatError, `expected XlatError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 test('puts the tenant id in the bits right after the domain', () => {
   const plan = new AddressPlan({ domain: 'fd00:64::/48', tenantBits: 16 });

@@ -17,6 +17,7 @@ import {
   nonGlobalBlock,
   NON_GLOBAL_IPV4,
 } from '../../src/address/index.js';
+import { refuses } from '../../testlib/assert.js';
 
 interface Row {
   table: number;
@@ -34,14 +35,6 @@ interface Vectors {
 }
 const vectors = JSON.parse(readFileSync(new URL('../../../rfc-vectors/rfc6052.json', import.meta.url), 'utf8')) as Vectors;
 
-function refuses(fn: () => unknown, code: string, ...parts: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof XlatError, `expected XlatError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 test('the vector file holds all six RFC 6052 prefix lengths', () => {
   const lengths = new Set(vectors.section2_4.map((r) => Number(r.prefix.split('/')[1])));

@@ -11,16 +11,9 @@ import {
   formatPrefix6,
   formatPrefix4,
 } from '../../src/address/index.js';
+import { refuses } from '../../testlib/assert.js';
 
 /** Asserts that `fn` throws an XlatError with `code` whose message contains every `parts`. */
-function refuses(fn: () => unknown, code: string, ...parts: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof XlatError, `expected XlatError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 test('parses dotted-quad IPv4 into an unsigned 32-bit number and formats it back', () => {
   assert.equal(parseIPv4('192.0.2.33'), 0xc0000221);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPacket, buildFragments, Ipv4View, Ipv6View, UdpView, TcpView, Icmpv4View, Icmpv6View, TCP_SYN } from '../../src/packet/index.js';
+import { hex } from '../../testlib/assert.js';
 
 const addr = (last: number): Uint8Array => Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last);
-const hex = (s: string): Uint8Array => Uint8Array.from(s.trim().split(/\s+/), (h) => parseInt(h, 16));
 
 test('builds the literal TCP SYN octet for octet', () => {
   const syn = hex(`

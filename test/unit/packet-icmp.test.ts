@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ipv4View, Ipv6View, Icmpv4View, Icmpv6View, UdpView, emitIcmpv4, emitIcmpv6 } from '../../src/packet/index.js';
 import { pseudoSum6 } from '../../src/checksum/reference.js';
+import { hex } from '../../testlib/assert.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.trim().split(/\s+/), (h) => parseInt(h, 16));
 
 // Router 198.51.100.1 answers a traceroute probe (UDP 192.0.2.10:44123 -> 203.0.113.5:33434, TTL 1)
 // with Time Exceeded. RFC 4884: the quoted datagram (52 octets) is zero-padded to 128 octets, Length = 32

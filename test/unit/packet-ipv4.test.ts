@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ipv4View, emitIPv4, PACKET_REASONS, type PacketReason } from '../../src/packet/index.js';
+import { hex } from '../../testlib/assert.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.trim().split(/\s+/), (h) => parseInt(h, 16));
 
 // A TCP SYN from 172.16.10.99 to 172.16.10.12:80 (the header is the well-known RFC 1071 worked example
 // with checksum 0xb1e6), with MSS, window scale, SACK-permitted and timestamp options.

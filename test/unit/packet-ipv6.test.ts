@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ipv6View, Frag6View, UdpView, emitIPv6, emitFrag6, type PacketReason } from '../../src/packet/index.js';
+import { hex } from '../../testlib/assert.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.trim().split(/\s+/), (h) => parseInt(h, 16));
 const addr = (last: number): Uint8Array => Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last);
 
 // 2001:db8::1 -> 2001:db8::2, first fragment of a UDP datagram (5353 -> 53), with

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ipv4View, TcpView, UdpView, emitTcp, emitUdp, tcpHeaderLen, TCP_SYN, TCP_ACK_FLAG } from '../../src/packet/index.js';
 import { pseudoSum4 } from '../../src/checksum/reference.js';
+import { hex } from '../../testlib/assert.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.trim().split(/\s+/), (h) => parseInt(h, 16));
 
 // The TCP SYN of packet-ipv4.test.ts.
 const SYN = hex(`
