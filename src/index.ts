@@ -10,3 +10,4 @@ export * from './config/index.js';
 export * from './packet/index.js';
 export * from './checksum/index.js';
 export * from './translate/index.js';
+export * from './inspect/index.js';

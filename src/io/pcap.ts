@@ -14,6 +14,8 @@ export const LINKTYPE_RAW = 101;
 
 /** Microsecond-resolution magic, written little-endian (readers detect the byte order from it). */
 const PCAP_MAGIC = 0xa1b2c3d4;
+/** Nanosecond-resolution magic: the record's second word counts nanoseconds. */
+const PCAP_MAGIC_NSEC = 0xa1b23c4d;
 export const PCAP_GLOBAL_HEADER_LEN = 24;
 export const PCAP_RECORD_HEADER_LEN = 16;
 /** Snapshot length we declare, octets: no IP packet is longer. */
@@ -21,12 +23,13 @@ export const PCAP_SNAPLEN = 262144;
 
 /**
  * The 24-octet global header.
+ * @param nanos records carry nanoseconds (the nanosecond magic) instead of microseconds
  * @example writeFileSync(f, pcapGlobalHeader(LINKTYPE_RAW))
  */
-export function pcapGlobalHeader(linkType: number = LINKTYPE_RAW): Uint8Array {
+export function pcapGlobalHeader(linkType: number = LINKTYPE_RAW, nanos = false): Uint8Array {
   const b = new Uint8Array(PCAP_GLOBAL_HEADER_LEN);
   const d = new DataView(b.buffer);
-  d.setUint32(0, PCAP_MAGIC, true);
+  d.setUint32(0, nanos ? PCAP_MAGIC_NSEC : PCAP_MAGIC, true);
   d.setUint16(4, 2, true); // version 2.4
   d.setUint16(6, 4, true);
   d.setInt32(8, 0, true); // thiszone: UTC
