@@ -1,11 +1,23 @@
 /**
  * Packet devices: the Device contract, the TUN device over native-tun (loaded only when a device
- * is opened) and an in-memory pair for tests. Link-layer decapsulation of captured frames.
- * Nothing here knows about IP beyond where its header starts.
+ * is opened) and an in-memory pair for tests. Capture files: a streaming pcap/pcapng reader and
+ * link-layer decapsulation. Nothing here knows about IP beyond where its header starts.
  */
 export { type Device, deviceError } from './device.js';
 export { TunDevice, loadNativeTun, type TunOpenOptions, type NativeTun } from './tun.js';
 export { MemoryDevice, memoryDevicePair, type MemoryDeviceOptions } from './memory.js';
+export {
+  CaptureReader,
+  readCapture,
+  CAPTURE_MAX_RECORD_LEN,
+  ERR_CAPTURE_FORMAT,
+  type CaptureRecord,
+  type CaptureInterface,
+  type CaptureReaderOptions,
+  type CaptureEnd,
+  type CaptureSummary,
+  type CaptureTruncation,
+} from './capture.js';
 export {
   findIp,
   linkTypeName,
