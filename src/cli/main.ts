@@ -6,6 +6,7 @@ import { register as registerDecode } from './decode.js';
 import { register as registerEncode } from './encode.js';
 import { register as registerTranslate } from './translate.js';
 import { register as registerRun } from './run.js';
+import { register as registerPcap } from './pcap.js';
 import { EXIT_BAD_INPUT, errorLine } from './common.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -19,6 +20,7 @@ function buildProgram(): Command {
   registerEncode(program);
   registerDecode(program);
   registerTranslate(program);
+  registerPcap(program);
   registerRun(program);
   return program;
 }
