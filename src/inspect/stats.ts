@@ -15,7 +15,7 @@
 import type { TenantTable } from '../address/index.js';
 import { RULE_NONE } from '../address/index.js';
 import { formatIPv4 } from '../address/index.js';
-import { HEADROOM, SCRATCH_LEN, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
+import { HEADROOM, SCRATCH_LEN, TO_IPV4, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
 import { MAX_INSPECT_LEN, type InspectorMemory } from './describe.js';
 import { referenceChecksum } from '../checksum/index.js';
 
@@ -97,8 +97,8 @@ export class CaptureStats {
   private readonly rows: number;
   private readonly rowPackets: Float64Array;
   private readonly rowBytes: Float64Array;
-  /** Per row: source IPv4 (signed) -> destination IPv4 (signed) -> pair index. */
-  private readonly pairMaps: (Map<number, Map<number, number>> | undefined)[];
+  /** Open-addressing index over (row, source, destination): slot -> pair index + 1 (0: empty). */
+  private slots = new Int32Array(2048);
   private pairCount = 0;
   private readonly maxPairs: number;
   private readonly only: number;
@@ -128,7 +128,6 @@ export class CaptureStats {
     this.rows = (options.table?.size ?? 0) + 1;
     this.rowPackets = new Float64Array(this.rows * 2);
     this.rowBytes = new Float64Array(this.rows * 2);
-    this.pairMaps = new Array<Map<number, Map<number, number>> | undefined>(this.rows).fill(undefined);
     this.maxPairs = options.maxPairs ?? 65536;
     this.only = options.only ?? -1;
   }
@@ -154,6 +153,7 @@ export class CaptureStats {
     let src = 0;
     let dst = 0;
     let known = false;
+    let ran = false;
     const table = this.table;
     let dir: number;
     if (version === 4) {
@@ -166,7 +166,25 @@ export class CaptureStats {
       }
     } else {
       dir = DIR_64;
-      if (table !== null) {
+      let found = false;
+      if (!cut && this.translator !== null) {
+        // The translator finds the tenant and both IPv4 addresses anyway: when it passes the packet
+        // on, read them off its output instead of looking them up a second time.
+        this.runVerdict(buf, off, len, -1);
+        ran = true;
+        const v = this.verdict;
+        if (v.drop === null && v.count > 0 && v.to[0] === TO_IPV4) {
+          const p = v.bufs[0]!;
+          const o = v.offs[0]!;
+          row = v.tenant[0]!;
+          src = (p[o + 12]! << 24) | (p[o + 13]! << 16) | (p[o + 14]! << 8) | p[o + 15]!;
+          dst = (p[o + 16]! << 24) | (p[o + 17]! << 16) | (p[o + 18]! << 8) | p[o + 19]!;
+          known = row >= 0 && row < none;
+          if (!known) row = none;
+          found = true;
+        }
+      }
+      if (!found && table !== null) {
         const td = table.lookupDst6(buf, off + 24);
         const rd = table.outRule;
         dst = table.outV4 | 0;
@@ -185,25 +203,52 @@ export class CaptureStats {
     this.rowPackets[r]! += 1;
     this.rowBytes[r]! += len;
     if (known) this.countPair(row, src, dst, len);
-    if (!cut && this.translator !== null && (version === 6 || row !== none)) this.countVerdict(buf, off, len, version === 4 ? row : -1, row);
+    if (!ran && !cut && this.translator !== null && version === 4 && row !== none) {
+      this.runVerdict(buf, off, len, row);
+      ran = true;
+    }
+    if (ran && this.verdict.drop !== null) this.countDrop(this.verdict.drop, row);
   }
 
   private countPair(row: number, src: number, dst: number, len: number): void {
-    let bySrc = this.pairMaps[row];
-    if (bySrc === undefined) this.pairMaps[row] = bySrc = new Map();
-    let byDst = bySrc.get(src);
-    let i = byDst?.get(dst);
-    if (i === undefined) {
-      if (this.pairCount >= this.maxPairs) {
-        this.untrackedPairs++;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    // Multiplicative hashing of the three words (Knuth's constants), linear probing.
+    let h = (Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca77) ^ Math.imul(row, 0xc2b2ae3d)) >>> 0;
+    h = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const at = slots[h]!;
+      if (at === 0) break;
+      const i = at - 1;
+      if (this.pairSrc[i] === src && this.pairDst[i] === dst && this.pairRow[i] === row) {
+        this.pairPackets[i]! += 1;
+        this.pairBytes[i]! += len;
         return;
       }
-      if (byDst === undefined) bySrc.set(src, (byDst = new Map()));
-      i = this.newPair(row, src, dst);
-      byDst.set(dst, i);
+      h = (h + 1) & mask;
     }
-    this.pairPackets[i]! += 1;
-    this.pairBytes[i]! += len;
+    if (this.pairCount >= this.maxPairs) {
+      this.untrackedPairs++;
+      return;
+    }
+    const i = this.newPair(row, src, dst);
+    this.pairPackets[i] = 1;
+    this.pairBytes[i] = len;
+    slots[h] = i + 1;
+    // Keep the load factor at or below one half.
+    if (2 * this.pairCount > slots.length) this.rehash();
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let i = 0; i < this.pairCount; i++) {
+      let h = (Math.imul(this.pairSrc[i]!, 0x9e3779b1) ^ Math.imul(this.pairDst[i]!, 0x85ebca77) ^ Math.imul(this.pairRow[i]!, 0xc2b2ae3d)) >>> 0;
+      h = (h ^ (h >>> 15)) & mask;
+      while (slots[h] !== 0) h = (h + 1) & mask;
+      slots[h] = i + 1;
+    }
+    this.slots = slots;
   }
 
   private newPair(row: number, src: number, dst: number): number {
@@ -226,17 +271,21 @@ export class CaptureStats {
     return i;
   }
 
-  private countVerdict(buf: Uint8Array, off: number, len: number, tenant: number, row: number): void {
+  /** Translate a copy of the packet; the verdict stays in this.verdict. */
+  private runVerdict(buf: Uint8Array, off: number, len: number, tenant: number): void {
     if (len > MAX_INSPECT_LEN) len = MAX_INSPECT_LEN;
     const b = this.buf;
-    b.set(buf.subarray(off, off + len), HEADROOM);
-    const v = this.verdict;
-    if (tenant >= 0) this.translator!.from4(tenant, b, HEADROOM, len, v);
-    else this.translator!.from6(b, HEADROOM, len, v);
-    const reason = v.drop;
-    if (reason === null) return;
+    // A short packet is copied by hand: subarray() would allocate a view object per packet.
+    if (len <= 256) for (let i = 0; i < len; i++) b[HEADROOM + i] = buf[off + i]!;
+    else b.set(buf.subarray(off, off + len), HEADROOM);
+    if (tenant >= 0) this.translator!.from4(tenant, b, HEADROOM, len, this.verdict);
+    else this.translator!.from6(b, HEADROOM, len, this.verdict);
+  }
+
+  private countDrop(reason: string, row: number): void {
     // 6->4: the translator knows the tenant once it found the destination's; count it there.
-    const t = tenant >= 0 ? row : v.dropTenant >= 0 ? v.dropTenant : row;
+    const dt = this.verdict.dropTenant;
+    const t = dt >= 0 && dt < this.rows - 1 ? dt : row;
     let counts = this.drops.get(reason);
     if (counts === undefined) this.drops.set(reason, (counts = new Float64Array(this.rows)));
     counts[t]! += 1;
