@@ -192,7 +192,8 @@ export class CaptureStats {
         const rs = table.outRule;
         src = table.outV4 | 0;
         row = td >= 0 ? td : ts >= 0 ? ts : none;
-        known = row !== none && rd !== RULE_NONE && rs !== RULE_NONE;
+        // A packet between two tenants (a forged source) has no pair in either tenant's view.
+        known = row !== none && rd !== RULE_NONE && rs !== RULE_NONE && !(ts >= 0 && td >= 0 && ts !== td);
       }
     }
     if (this.only >= 0 && row !== this.only) return;
