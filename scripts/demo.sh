@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm run demo: the reference layout (scripts/topology.sh) with the xlat464 daemon on both hosts.
 # Blue and red workloads use the same IPv4 addresses; each pings its peer on the other host, the
-# fabric between the hosts carries only IPv6, and `xlat464 decode` reads tenant and IPv4 address
-# straight off the captured packets. Everything is removed at exit, also on failure or Ctrl-C.
+# fabric between the hosts carries only IPv6, and `xlat464 pcap` and `decode` read tenant and IPv4
+# addresses straight off the captured packets. Everything is removed at exit, also on failure or Ctrl-C.
 # Needs root, iproute2, iputils-ping and tcpdump, and a built tree (npm ci / npm run build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +50,7 @@ done
 
 echo
 echo "== capture on host A's fabric veth (IPv6 only; neighbour discovery left out)"
-ip netns exec "$XL_HOSTA" tcpdump -i "$XL_FABRIC_VETH" -n -l --immediate-mode -c 8 'ip6 and not (icmp6 and ip6[40] >= 133)' >"$STATE/fabric.txt" 2>"$STATE/tcpdump.err" &
+ip netns exec "$XL_HOSTA" tcpdump -i "$XL_FABRIC_VETH" -n -U --immediate-mode -Z root -c 8 -w "$STATE/fabric.pcap" 'ip6 and not (icmp6 and ip6[40] >= 133)' 2>"$STATE/tcpdump.err" &
 CAPTURE=$!
 sleep 1
 
@@ -65,8 +65,12 @@ for _ in $(seq 30); do kill -0 "$CAPTURE" 2>/dev/null || break; sleep 0.1; done
 kill "$CAPTURE" 2>/dev/null || true
 wait "$CAPTURE" 2>/dev/null || true
 echo
-echo "== what the fabric carried (tcpdump -n -i $XL_FABRIC_VETH in host A)"
-cat "$STATE/fabric.txt"
+echo "== what the fabric carried (tcpdump -n -r of the capture on $XL_FABRIC_VETH in host A)"
+tcpdump -n -r "$STATE/fabric.pcap" 2>/dev/null | tee "$STATE/fabric.txt"
+
+echo
+echo "== the same capture in the tenant view: xlat464 pcap --config $XL_CONFIG_A"
+$CLI pcap --config "$XL_CONFIG_A" "$STATE/fabric.pcap"
 
 echo
 echo "== xlat464 decode of the fabric addresses: tenant and IPv4 address, by arithmetic alone"
