@@ -82,14 +82,29 @@ test('a broken configuration file is one line naming the field and value, exit 2
   }
 });
 
-test('--config and --plan together, or neither, is a usage error', () => {
+test('--config and --plan together is a usage error; encode needs one of them', () => {
   const both = run('decode', '--config', config, '--plan', 'fd00:64::/48+16', 'fd00::1');
   assert.equal(both.code, 2);
   assert.match(both.err, /not both/);
-  const neither = run('decode', 'fd00::1');
+  const neither = run('encode', '--tenant', 'blue', '10.0.0.1');
   assert.equal(neither.code, 2);
   assert.match(neither.err, /--config/);
   noStackTrace(both.err + neither.err);
+});
+
+test('decode without a table reads the well-known prefix only (global IPv4, RFC 6052 §3.1) and says it has no table', () => {
+  const r = run('decode', '64:ff9b::808:808', '64:ff9b::a00:1', 'fd00::1', '--json');
+  assert.equal(r.code, 1, 'two of three are not ours');
+  assert.deepEqual(
+    r.out.trim().split('\n').map((l) => JSON.parse(l) as unknown),
+    [
+      { ipv6: '64:ff9b::808:808', tenant: null, ipv4: '8.8.8.8', rule: 'wkp' },
+      { ipv6: '64:ff9b::a00:1', tenant: null, ipv4: null, rule: null },
+      { ipv6: 'fd00::1', tenant: null, ipv4: null, rule: null },
+    ],
+  );
+  assert.match(r.err, /no tenant table/);
+  noStackTrace(r.err);
 });
 
 test('a bad plan is refused naming the value', () => {
