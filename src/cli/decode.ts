@@ -144,13 +144,8 @@ export function printPacket(d: PacketDescription, json: boolean, out: Sink): voi
 
 /** Decode hex packets given as arguments; returns the exit code. */
 export function decodePackets(packets: string[], opts: DecodeOptions, out: Sink, err: Sink): number {
-  let one;
-  try {
-    one = packetDecoder(opts, out, err);
-  } catch (e) {
-    err(errorLine(e));
-    return EXIT_BAD_INPUT;
-  }
+  const one = decoderOrExit(opts, out, err);
+  if (typeof one === 'number') return one;
   let code = EXIT_OK;
   packets.forEach((p, i) => {
     code = Math.max(code, one(p, `packet ${i + 1}`));
@@ -160,13 +155,8 @@ export function decodePackets(packets: string[], opts: DecodeOptions, out: Sink,
 
 /** Decode one hex packet per line of `input` (blank lines and `#` comments skipped); returns the exit code. */
 export async function decodePacketStream(input: Readable, opts: DecodeOptions, out: Sink, err: Sink): Promise<number> {
-  let one;
-  try {
-    one = packetDecoder(opts, out, err);
-  } catch (e) {
-    err(errorLine(e));
-    return EXIT_BAD_INPUT;
-  }
+  const one = decoderOrExit(opts, out, err);
+  if (typeof one === 'number') return one;
   let code = EXIT_OK;
   let n = 0;
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
@@ -175,4 +165,14 @@ export async function decodePacketStream(input: Readable, opts: DecodeOptions, o
     code = Math.max(code, one(line, `line ${n}`));
   }
   return code;
+}
+
+/** The decoder, or the exit code after saying on `err` why there is none (bad options or configuration). */
+function decoderOrExit(opts: DecodeOptions, out: Sink, err: Sink): ((text: string, label: string) => number) | number {
+  try {
+    return packetDecoder(opts, out, err);
+  } catch (e) {
+    err(errorLine(e));
+    return EXIT_BAD_INPUT;
+  }
 }

@@ -164,6 +164,17 @@ function readV4(buf: Uint8Array, off: number): number {
 const plainMemory: InspectorMemory = { checksum: referenceChecksum, alloc: (n) => new Uint8Array(n) };
 
 /**
+ * A packet buffer (HEADROOM + MAX_INSPECT_LEN octets) and, when the options carry a table and a
+ * translator section, a translator over the same memory. For the inspector and the counters.
+ */
+export function translatorFor(options: InspectorOptions): { buf: Uint8Array; translator: Translator | null } {
+  const mem = options.memory ?? plainMemory;
+  const buf = mem.alloc(HEADROOM + MAX_INSPECT_LEN);
+  const translator = options.table !== null && options.translator != null ? new Translator(options.table, options.translator, mem.checksum, mem.alloc(SCRATCH_LEN)) : null;
+  return { buf, translator };
+}
+
+/**
  * Describes packets. One inspector holds a translator and its buffers; `describe` copies the
  * packet in, so the caller's bytes are never changed.
  *
@@ -183,12 +194,7 @@ export class PacketInspector {
 
   constructor(options: InspectorOptions) {
     this.table = options.table;
-    const mem = options.memory ?? plainMemory;
-    this.buf = mem.alloc(HEADROOM + MAX_INSPECT_LEN);
-    this.translator =
-      options.table !== null && options.translator != null
-        ? new Translator(options.table, options.translator, mem.checksum, mem.alloc(SCRATCH_LEN))
-        : null;
+    ({ buf: this.buf, translator: this.translator } = translatorFor(options));
   }
 
   /** Whether verdicts are available (a table and a translator section were given). */
@@ -239,13 +245,7 @@ export class PacketInspector {
       tenant,
       src,
       dst,
-      protocol: l4.protocol,
-      proto: l4.proto,
-      sport: l4.sport,
-      dport: l4.dport,
-      tcpFlags: l4.tcpFlags,
-      tcpFlagBits: l4.tcpFlagBits,
-      icmp: l4.icmp,
+      ...l4Fields(l4),
       fragment: problem === null && ip.hasFragment() ? { offset: ip.fragOffset(), more: ip.fragMore(), id: ip.fragId() } : null,
       inner: l4.innerOff >= 0 ? this.decode(bytes.subarray(l4.innerOff, l4.innerOff + l4.innerLen), -1, INNER) : null,
       ...markOf(how, problem ?? l4.problem, ip.truncated),
@@ -286,13 +286,7 @@ export class PacketInspector {
       tenant: known ? table.nameOf(tenant) : null,
       src,
       dst,
-      protocol: l4.protocol,
-      proto: l4.proto,
-      sport: l4.sport,
-      dport: l4.dport,
-      tcpFlags: l4.tcpFlags,
-      tcpFlagBits: l4.tcpFlagBits,
-      icmp: l4.icmp,
+      ...l4Fields(l4),
       fragment: problem === null && ip.isFragment() ? { offset: ip.fragOffset(), more: ip.mf(), id: ip.id() } : null,
       inner: l4.innerOff >= 0 ? this.decode(bytes.subarray(l4.innerOff, l4.innerOff + l4.innerLen), t, INNER) : null,
       ...markOf(how, problem ?? l4.problem, ip.truncated),
@@ -451,6 +445,11 @@ interface L4 {
   problem: PacketReason | null;
   innerOff: number;
   innerLen: number;
+}
+
+/** The transport fields of a description (without the internal inner-packet position). */
+function l4Fields(l4: L4): Pick<PacketDescription, 'protocol' | 'proto' | 'sport' | 'dport' | 'tcpFlags' | 'tcpFlagBits' | 'icmp'> {
+  return { protocol: l4.protocol, proto: l4.proto, sport: l4.sport, dport: l4.dport, tcpFlags: l4.tcpFlags, tcpFlagBits: l4.tcpFlagBits, icmp: l4.icmp };
 }
 
 function noL4(proto: number): L4 {

@@ -15,9 +15,8 @@
 import type { TenantTable } from '../address/index.js';
 import { RULE_NONE } from '../address/index.js';
 import { formatIPv4 } from '../address/index.js';
-import { HEADROOM, SCRATCH_LEN, TO_IPV4, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
-import { MAX_INSPECT_LEN, type InspectorMemory } from './describe.js';
-import { referenceChecksum } from '../checksum/index.js';
+import { HEADROOM, TO_IPV4, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
+import { MAX_INSPECT_LEN, translatorFor, type InspectorMemory } from './describe.js';
 
 /** Options for {@link CaptureStats}. */
 export interface StatsOptions {
@@ -79,7 +78,6 @@ export interface StatsReport {
 const DIR_46 = 0;
 const DIR_64 = 1;
 
-const plainMemory: InspectorMemory = { checksum: referenceChecksum, alloc: (n) => new Uint8Array(n) };
 
 /**
  * @example
@@ -119,12 +117,7 @@ export class CaptureStats {
 
   constructor(options: StatsOptions) {
     this.table = options.table;
-    const mem = options.memory ?? plainMemory;
-    this.buf = mem.alloc(HEADROOM + MAX_INSPECT_LEN);
-    this.translator =
-      options.table !== null && options.translator != null
-        ? new Translator(options.table, options.translator, mem.checksum, mem.alloc(SCRATCH_LEN))
-        : null;
+    ({ buf: this.buf, translator: this.translator } = translatorFor(options));
     this.rows = (options.table?.size ?? 0) + 1;
     this.rowPackets = new Float64Array(this.rows * 2);
     this.rowBytes = new Float64Array(this.rows * 2);

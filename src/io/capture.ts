@@ -760,19 +760,8 @@ export class CaptureReader {
         if (hi < ONE_STEP_DIVISOR && it.tsPre === 1) {
           // The common case (microseconds until the year 2255): the count is under 2^53, exact
           // as one double, so one division does it.
-          const d = it.tsUnit;
-          const x = hi * TWO_32 + lo;
-          let q = Math.floor(x / d);
-          let r = x - q * d;
-          if (r < 0) {
-            q--;
-            r += d;
-          } else if (r >= d) {
-            q++;
-            r -= d;
-          }
-          rec.sec = q + it.tsOffset;
-          rec.nsec = r * it.tsMul;
+          rec.sec = this.divStep(hi * TWO_32 + lo, it.tsUnit) + it.tsOffset;
+          rec.nsec = this.rem * it.tsMul;
           return;
         }
         if (it.tsPre !== 1) {
@@ -827,55 +816,33 @@ export class CaptureReader {
    * can be one off, which the remainder's sign corrects.
    */
   private div64(hi: number, lo: number, d: number): void {
-    let q1 = Math.floor(hi / d);
-    let r = hi - q1 * d;
-    if (r < 0) {
-      q1--;
-      r += d;
-    } else if (r >= d) {
-      q1++;
-      r -= d;
-    }
+    const q1 = this.divStep(hi, d);
     if (d <= ONE_STEP_DIVISOR) {
-      // r < 2^21, so r·2^32 + lo < 2^53.
-      const x = r * TWO_32 + lo;
-      let q = Math.floor(x / d);
-      r = x - q * d;
-      if (r < 0) {
-        q--;
-        r += d;
-      } else if (r >= d) {
-        q++;
-        r -= d;
-      }
+      // rem < 2^21, so rem·2^32 + lo < 2^53.
+      const q = this.divStep(this.rem * TWO_32 + lo, d);
       this.qHi = q1;
       this.qLo = q;
-      this.rem = r;
       return;
     }
-    let x = r * 65536 + (lo >>> 16);
-    let q2 = Math.floor(x / d);
-    r = x - q2 * d;
-    if (r < 0) {
-      q2--;
-      r += d;
-    } else if (r >= d) {
-      q2++;
-      r -= d;
-    }
-    x = r * 65536 + (lo & 0xffff);
-    let q3 = Math.floor(x / d);
-    r = x - q3 * d;
-    if (r < 0) {
-      q3--;
-      r += d;
-    } else if (r >= d) {
-      q3++;
-      r -= d;
-    }
+    const q2 = this.divStep(this.rem * 65536 + (lo >>> 16), d);
+    const q3 = this.divStep(this.rem * 65536 + (lo & 0xffff), d);
     this.qHi = q1;
     this.qLo = q2 * 65536 + q3;
+  }
+
+  /** floor(x / d) for x < 2^53, leaving x mod d in `rem`: the floor of a rounded quotient can be one off, which the remainder's sign corrects. */
+  private divStep(x: number, d: number): number {
+    let q = Math.floor(x / d);
+    let r = x - q * d;
+    if (r < 0) {
+      q--;
+      r += d;
+    } else if (r >= d) {
+      q++;
+      r -= d;
+    }
     this.rem = r;
+    return q;
   }
 }
 
