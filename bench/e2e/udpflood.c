@@ -7,20 +7,24 @@
  * send: one connected UDP socket (IPv4 or IPv6, by DST_IP), BATCH (default 64) messages per
  * sendmmsg(2), all pointing at one payload, for SECONDS of wall time. "64-octet packets" in the
  * bench are 64-octet IPv4 packets: PAYLOAD_LEN 36 = 64 - 20 (IPv4) - 8 (UDP).
- * recv: one UDP socket bound to [::]:PORT (IPv4 too, unless the system forbids mapped addresses),
- * recvmmsg(2) BATCH at a time, until SECONDS have passed since it started.
+ * recv: one UDP socket bound to [::]:PORT (IPv4 too, unless the system forbids mapped addresses)
+ * with a large receive buffer, drained with recvmmsg(2) BATCH at a time, sleeping 1 ms whenever
+ * it is empty, until SECONDS have passed since it started.
  *
  * Each prints one JSON line on stdout when done:
  *   {"mode":"send","packets":N,"bytes":N,"errors":N,"seconds":S,"pps":R,"payload":36,"batch":64}
- *   {"mode":"recv","packets":N,"bytes":N,"seconds":S,"pps":R,"batch":64}
+ *   {"mode":"recv","packets":N,"bytes":N,"seconds":S,"pps":R,"batch":64,"rcvbuf":N}
  * send: packets the kernel accepted (sendmmsg's count), errors = failed calls (ENOBUFS, EAGAIN
  * after the 100 ms send timeout), seconds from the first call to the last return. recv: seconds
- * from the first packet to the last, so start it before the sender and give it more time.
+ * from the first drain that found packets to the last (1 ms resolution), so start it before the
+ * sender and give it more time; rcvbuf as the kernel reports it (twice what was granted).
  *
- * Why not iperf3 -u: one sendto(2) per packet and a timer per interval, so it cannot offer more
- * than a translator forwards. Why not trafgen: it pins its process i to CPU i whatever taskset
- * says, which puts it on the translator's core. This program pins nothing: run.sh runs it under
- * `taskset -c 1` and the translator under `taskset -c 0`, so the two never share a core.
+ * Why: the bench runs the generator, the sink and the kernel's forwarding for both on core 1 and
+ * the translator alone on core 0, and core 1 must not run out first. iperf3 -u (one sendto(2) per
+ * packet) did: core 1 at 100 % while core 0 still had room. A sink that blocks in recvmmsg is
+ * woken every few packets, and those context switches on the shared core halved the rate in
+ * trials, hence the nap. trafgen pins its process i to CPU i whatever taskset says, which puts it
+ * on the translator's core; this program pins nothing, run.sh runs it under `taskset -c 1`.
  *
  * No dependency beyond libc: `cc -O2 -o udpflood udpflood.c`.
  */
