@@ -20,8 +20,14 @@ export interface RunRecord {
   /** Translator CPU during the 1-stream TCP run, as a share of one core (1 = 100 %). */
   tcp1CpuCores: number;
   tcp4CpuCores: number;
+  /** 64-octet IPv4 packets udpflood's sendmmsg calls handed to the kernel, per second of its run. */
   udpSentPps: number;
+  /** The same leaving the client's veth (a check on udpSentPps: they should agree). */
+  udpLinkSentPps: number;
+  /** Packets that reached the IPv6 server's veth, i.e. what the translator forwarded. */
   udpRxPps: number;
+  /** Packets the udpflood sink read, per second from its first packet to its last. */
+  udpSinkPps: number;
   udpCpuCores: number;
   /** Packets the TUN dropped because the translator did not read them in time. */
   udpTunDrops: number;
@@ -80,6 +86,13 @@ function tcp(dir: string, streams: number): { gbps: number; bytes: number; retra
   };
 }
 
+/** One JSON line written by udpflood (bench/e2e/udpflood.c). */
+function udpflood(file: string): { packets: number; seconds: number; pps: number } {
+  const j = JSON.parse(readFileSync(file, 'utf8').trim()) as { packets?: number; seconds?: number; pps?: number };
+  if (typeof j.packets !== 'number' || typeof j.seconds !== 'number' || typeof j.pps !== 'number') throw new Error(`${file}: not udpflood output`);
+  return { packets: j.packets, seconds: j.seconds, pps: j.pps };
+}
+
 /** qperf -vu: "tcp_lat:\n    latency = 25.6 us" per test; units us, ms or sec. */
 function qperfLatencyUs(text: string, test: string): number {
   const at = text.indexOf(`${test}:`);
@@ -95,6 +108,8 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
   const t4 = tcp(dir, 4);
   const [sent, rx, w0, w1, ticks, tck, drops] = readFileSync(`${dir}/udp.txt`, 'utf8').trim().split(/\s+/).map(Number) as number[];
   const udpWall = w1! - w0!;
+  const gen = udpflood(`${dir}/udp-send.json`);
+  const sink = udpflood(`${dir}/udp-recv.json`);
   const q = readFileSync(`${dir}/qperf.txt`, 'utf8');
   const c1 = coreBusy(`${dir}/tcp1.cores`);
   const c4 = coreBusy(`${dir}/tcp4.cores`);
@@ -109,8 +124,10 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
     tcpCpuSPerGB: (t1.ticks + t4.ticks) / t1.tck / ((t1.bytes + t4.bytes) / 1e9),
     tcp1CpuCores: t1.ticks / t1.tck / t1.wall,
     tcp4CpuCores: t4.ticks / t4.tck / t4.wall,
-    udpSentPps: sent! / udpWall,
+    udpSentPps: gen.pps,
+    udpLinkSentPps: sent! / udpWall,
     udpRxPps: rx! / udpWall,
+    udpSinkPps: sink.pps,
     udpCpuCores: ticks! / tck! / udpWall,
     udpTunDrops: drops!,
     tcpLatUs: qperfLatencyUs(q, 'tcp_lat'),
@@ -144,7 +161,7 @@ interface Figure {
 const FIGURES: Figure[] = [
   { key: 'tcp1Gbps', label: 'TCP 1 stream, Gbit/s', digits: 2, lowerIsBetter: false },
   { key: 'tcp4Gbps', label: 'TCP 4 streams, Gbit/s', digits: 2, lowerIsBetter: false },
-  { key: 'udpRxPps', label: 'UDP 64-octet frames received, kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpRxPps', label: 'UDP 64-octet packets received (forwarded by the translator), kpps', digits: 0, lowerIsBetter: false },
   { key: 'tcpLatUs', label: 'qperf tcp_lat, µs', digits: 1, lowerIsBetter: true },
   { key: 'udpLatUs', label: 'qperf udp_lat, µs', digits: 1, lowerIsBetter: true },
   { key: 'tcpCpuSPerGB', label: 'translator CPU s per GB (TCP 1+4)', digits: 2, lowerIsBetter: true },
@@ -157,12 +174,13 @@ const FIGURES: Figure[] = [
   { key: 'udpCore0Busy', label: 'core 0 (translator) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
   { key: 'udpCore0Softirq', label: '  of which softirq, %', digits: 0, lowerIsBetter: true },
   { key: 'udpCore1Busy', label: 'core 1 (tools) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
-  { key: 'udpSentPps', label: 'UDP frames offered by iperf3 -u -l 22 -b 0, kpps', digits: 0, lowerIsBetter: false },
-  { key: 'udpTunDrops', label: 'UDP frames dropped at the TUN queue (per run)', digits: 0, lowerIsBetter: true },
+  { key: 'udpSentPps', label: 'UDP 64-octet packets sent (udpflood, sendmmsg on core 1), kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpSinkPps', label: 'UDP packets read by the udpflood sink, kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpTunDrops', label: 'UDP packets dropped at the TUN queue (per run)', digits: 0, lowerIsBetter: true },
 ];
 
 function scaled(f: Figure, v: number): number {
-  if (f.key === 'udpRxPps' || f.key === 'udpSentPps') return v / 1e3;
+  if (/Pps$/.test(f.key)) return v / 1e3;
   if (/CpuCores$|Busy$|Softirq$/.test(f.key)) return v * 100;
   return v;
 }

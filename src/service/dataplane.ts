@@ -11,10 +11,12 @@
  *   verdict names, a generated ICMPv6 error back to the fabric TUN.
  * - A TUN that is both (the classic single-TUN SIIT set-up, one tenant) does both by version.
  *
- * MTUs come from the devices (see DESIGN.md): ipv6Mtu is the fabric TUN's; ipv4Mtu is this TUN's
- * for a tenant worker and the smallest tenant TUN's for the fabric worker, whose 6->4 output may go
- * to any tenant, so a packet larger than its tenant's MTU always gets a Packet Too Big (or is
- * fragmented when DF is clear), at the price of conservative PTBs for tenants with a larger MTU.
+ * MTUs come from the devices (see DESIGN.md): ipv6Mtu is the fabric TUN's; the IPv4 MTU is per
+ * tenant, `ipv4MtuByTenant[i]` = the MTU of tenant i's TUN (the fabric TUN for a tenant sharing
+ * it), so the fabric worker's 6->4 output is fragmented or answered with Packet Too Big at the
+ * MTU of the tenant it goes to, and a tenant worker's 4->6 arithmetic uses its own TUN's. ipv4Mtu
+ * is the fallback for a tenant without a device (none in the daemon, which wants a TUN per
+ * tenant): this TUN's for a tenant worker, the smallest tenant TUN's for the fabric worker.
  *
  * Buffers: packets are read into slots of a WasmChecksum arena (or plain memory in tests) at
  * HEADROOM and translated in place; emits that point into a slot stay valid until the next read,
@@ -148,6 +150,8 @@ export class Dataplane {
       return q;
     };
     const tenantQ = new Int32Array(table.size).fill(-1);
+    // Tenant index -> its TUN's MTU (0: no device, ipv4Mtu applies). Built here, read per packet.
+    const mtuByTenant = new Int32Array(table.size);
     let minTenantMtu = Infinity;
     config.tenants.forEach((t, i) => {
       if (t.tun === undefined) return;
@@ -155,13 +159,14 @@ export class Dataplane {
       const dev = devices.get(t.tun);
       if (dev === undefined) return;
       tenantQ[i] = qOf(dev);
+      mtuByTenant[i] = dev.mtu;
       if (dev.mtu < minTenantMtu) minTenantMtu = dev.mtu;
     });
     this.fabricQ = fabricDev === undefined ? -1 : qOf(fabricDev);
 
     const base = loaded.translator;
     const ipv4Mtu = this.selfFabric ? (minTenantMtu === Infinity ? base.ipv4Mtu : minTenantMtu) : this.self.mtu;
-    const options: TranslatorOptions = { ...base, ipv4Mtu, ipv6Mtu: fabricDev?.mtu ?? base.ipv6Mtu };
+    const options: TranslatorOptions = { ...base, ipv4Mtu, ipv6Mtu: fabricDev?.mtu ?? base.ipv6Mtu, ipv4MtuByTenant: mtuByTenant };
     if (this.translator === undefined) this.translator = new Translator(table, options, this.checksum, this.scratch);
     else this.translator.reconfigure(table, options);
     this.queues = queues;

@@ -15,7 +15,7 @@ import { adjust, finish, fold, pseudoSum6, udpFinish } from '../checksum/index.j
 import { RULE_EAM } from '../address/table.js';
 import { Ipv4View, Icmpv4View, IPV4_SRC, IPV4_DST, type PacketReason } from '../packet/index.js';
 import type { TranslateContext } from './context.js';
-import { HAIRPIN_SIMPLE } from './options.js';
+import { HAIRPIN_SIMPLE, ipv4MtuOf } from './options.js';
 import { TO_IPV4, TO_IPV6, type Verdict } from './verdict.js';
 import { buildIcmp4Error, isIcmp4ErrorType, isUnicast4, mayAnswer4 } from './errors4.js';
 import { icmp46Row, paramPointer46, COPY, SPECIAL_NEXT_HEADER, SPECIAL_POINTER, SPECIAL_PTB } from './icmp4to6.js';
@@ -448,9 +448,12 @@ export class Translate4to6 {
           }
         }
       }
+      // MTU_of_IPv4_nexthop: the link of the tenant the error came from (the quoted packet went
+      // out on it), which is this worker's own TUN in the daemon.
+      const mtu4 = ipv4MtuOf(opts, tenant);
       let mtu6 = m + 20;
       if (opts.ipv6Mtu < mtu6) mtu6 = opts.ipv6Mtu;
-      if (opts.ipv4Mtu + 20 < mtu6) mtu6 = opts.ipv4Mtu + 20;
+      if (mtu4 + 20 < mtu6) mtu6 = mtu4 + 20;
       if (mtu6 < IPV6_MIN_MTU) mtu6 = IPV6_MIN_MTU;
       rest = mtu6;
     } else if (row.special === SPECIAL_POINTER) {

@@ -4,7 +4,8 @@
  * - §5.1 header translation (TOS, lengths, identification/DF/MF/offset, TTL, protocol, checksum),
  *   extension headers skipped, Routing header with Segments Left > 0 refused with ICMPv6 4/0;
  *   §5.1.1 Fragment header -> IPv4 fragment fields; IPv4 fragmentation of DF=0 packets that
- *   exceed options.ipv4Mtu; ICMPv6 Packet Too Big for DF=1 packets that do.
+ *   exceed the destination tenant's IPv4 MTU (`ipv4MtuOf`); ICMPv6 Packet Too Big for DF=1
+ *   packets that do.
  * - §5.2 ICMPv6 -> ICMPv4 (tables in icmp6to4.ts), §5.3 the packet inside an error, RFC 4884
  *   (length attribute and extension structure), RFC 6791 (untranslatable error sources).
  * - §5.4 generated ICMPv6 errors (errors6.ts), §5.5 TCP/UDP checksums (RFC 1624 eqn. 3).
@@ -27,7 +28,7 @@ import { UdpView, IPPROTO_UDP, UDP_CHECKSUM, UDP_HEADER_LEN } from '../packet/ud
 import { IPPROTO_ICMP, ICMPV4_HEADER_LEN } from '../packet/icmpv4.js';
 import { IPV6_HEADER_LEN, IPV6_SRC } from '../packet/ipv6.js';
 import { HEADROOM, type TranslateContext } from './context.js';
-import { HAIRPIN_INTRINSIC } from './options.js';
+import { HAIRPIN_INTRINSIC, ipv4MtuOf } from './options.js';
 import { Translate4to6 } from './4to6.js';
 import { MAX_EMIT, TO_IPV4, TO_IPV6, type Verdict } from './verdict.js';
 import { buildIcmp6Error, IPV6_MIN_MTU } from './errors6.js';
@@ -158,6 +159,13 @@ export class Translate6to4 {
   private readonly back: Translate4to6;
   /** The packet being translated is an intrinsic hairpin (set per packet by translate()). */
   private hairpin = false;
+  /**
+   * IPv4 next-hop MTU of the packet being translated, octets: its destination tenant's link
+   * (`ipv4MtuOf`), set per packet by translate() once lookupDst6 named the tenant. Every size
+   * decision below (fit, Packet Too Big, fragment size, PTB -> Frag Needed, ICMP error cap) reads
+   * this, never options.ipv4Mtu.
+   */
+  private mtu4 = 0;
 
   constructor(readonly ctx: TranslateContext) {
     this.nextIdent = Math.floor(Math.random() * 0x10000);
@@ -210,6 +218,7 @@ export class Translate6to4 {
     const tenant = table.lookupDst6(buf, ip.dstOff());
     if (tenant < 0) return v.dropWith(table.outRule === RULE_PLAT ? '64.dst-plat' : '64.not-ours');
     v.dropTenant = tenant; // every drop below is the destination tenant's (64.cross-tenant included)
+    this.mtu4 = ipv4MtuOf(ctx.options, tenant);
     // Signed from here on: see the note on addresses in 4to6.ts.
     const dst4 = table.outV4 | 0;
     const dstRule = table.outRule;
@@ -323,7 +332,7 @@ export class Translate6to4 {
     }
     writeIpv4Header(ctx, buf, newOff, tos, total, id, flagsFrag, ttl, proto, src4, dst4);
     if (this.hairpin) return this.hairpinBack(v, buf, newOff, total, tenant);
-    if (total <= ctx.options.ipv4Mtu) {
+    if (total <= this.mtu4) {
       v.push(buf, newOff, total, TO_IPV4, tenant);
       return;
     }
@@ -337,12 +346,12 @@ export class Translate6to4 {
    * input is touched, so the quote is the packet as received. Returns true when it dropped.
    *
    * Adjusted MTU: the IPv6 packet is 20 octets longer than its translation (it has no Fragment
-   * header, or DF would be 0), so ipv4Mtu + 20; never below 1280, because an RFC 8200 §5 host
-   * need not go lower and a PTB below 1280 used to elicit atomic fragments (RFC 8021).
+   * header, or DF would be 0), so the destination tenant's IPv4 MTU + 20; never below 1280,
+   * because an RFC 8200 §5 host need not go lower and a PTB below 1280 used to elicit atomic
+   * fragments (RFC 8021).
    */
   private tooBig(v: Verdict, total: number, frag: boolean, tenant: number): boolean {
-    const ctx = this.ctx;
-    const mtu = ctx.options.ipv4Mtu;
+    const mtu = this.mtu4;
     if (frag || this.hairpin || total <= DF_THRESHOLD || total <= mtu) return false;
     const mtu6 = Math.max(mtu + IPV6_HEADER_LEN - IPV4_HEADER_LEN, IPV6_MIN_MTU);
     this.dropAnswering(v, '64.packet-too-big', this.ip6, tenant, 2, 0, mtu6);
@@ -366,13 +375,13 @@ export class Translate6to4 {
 
   /**
    * RFC 791 §3.2 fragmentation of the DF=0 IPv4 packet at buf[o, o+total) (header already written)
-   * into ctx.scratch, each fragment at most options.ipv4Mtu octets. Keeps the input's offset and MF
-   * (it may be a fragment itself).
+   * into ctx.scratch, each fragment at most the destination tenant's IPv4 MTU (this.mtu4). Keeps
+   * the input's offset and MF (it may be a fragment itself).
    */
   private fragment(v: Verdict, buf: Uint8Array, o: number, total: number, tenant: number): void {
     const ctx = this.ctx;
     const s = ctx.scratch;
-    const chunk = (ctx.options.ipv4Mtu - IPV4_HEADER_LEN) & ~7;
+    const chunk = (this.mtu4 - IPV4_HEADER_LEN) & ~7;
     const dataLen = total - IPV4_HEADER_LEN;
     const count = chunk > 0 ? Math.ceil(dataLen / chunk) : MAX_EMIT + 1;
     if (count > MAX_EMIT || dataLen + count * IPV4_HEADER_LEN > s.length) return v.dropWith('64.too-many-fragments');
@@ -481,7 +490,8 @@ export class Translate6to4 {
       // RFC 7915 §5.2: "The MTU field MUST be adjusted for the difference between the IPv4 and IPv6
       // header sizes, taking into account whether or not the packet in error includes a Fragment
       // Header, i.e., minimum(advertised MTU-20, MTU_of_IPv4_nexthop, (MTU_of_IPv6_nexthop)-20)."
-      let mtu = Math.min(ic.mtu() - 20, ctx.options.ipv4Mtu, ctx.options.ipv6Mtu - 20);
+      // The IPv4 next hop is the destination tenant's link.
+      let mtu = Math.min(ic.mtu() - 20, this.mtu4, ctx.options.ipv6Mtu - 20);
       // Not in RFC 7915: an advertised MTU that leaves less than the IPv4 minimum (RFC 791: 68)
       // cannot be passed on. Fall back to RFC 1191 §5's plateau search, as RFC 7915 §4.2 does
       // for MTU 0 the other way: the largest plateau below the quoted datagram's IPv4 length.
@@ -504,7 +514,7 @@ export class Translate6to4 {
 
     // Layout in scratch: [0,20) outer IPv4 | [20,28) ICMPv4 | [28,48) inner IPv4 | inner data | pad | extension.
     const s = ctx.scratch;
-    const mtu4 = ctx.options.ipv4Mtu;
+    const mtu4 = this.mtu4;
     const icmpAt = IPV4_HEADER_LEN;
     const innerAt = icmpAt + ICMPV4_HEADER_LEN;
     let dataLen = iupLen;

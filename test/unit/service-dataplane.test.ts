@@ -9,7 +9,7 @@ import { checkConfig } from '../../src/config/index.js';
 import { parseIPv4 as v4, parseIPv6 } from '../../src/address/index.js';
 import { WasmChecksum } from '../../src/checksum/index.js';
 import { memoryDevicePair, type Device, type MemoryDevice } from '../../src/io/index.js';
-import { buildPacket, Ipv4View, Ipv6View, Icmpv4View, Icmpv6View, type PacketSpec } from '../../src/packet/index.js';
+import { buildPacket, buildFragments, Ipv4View, Ipv6View, Icmpv4View, Icmpv6View, type PacketSpec } from '../../src/packet/index.js';
 import { C_PKTS46, C_PKTS64, C_BYTES46, C_DROPS, CounterBlock, CounterTotals, G_ICMP46, reasonIndex } from '../../src/service/counters.js';
 import { Dataplane, type PacketMemory } from '../../src/service/dataplane.js';
 import { DaemonMetrics } from '../../src/service/metrics.js';
@@ -135,7 +135,8 @@ test('answers an IPv4 packet whose TTL expires with Time Exceeded on its own TUN
 test('uses the device MTUs: a 6->4 packet larger than its tenant TUN gets a Packet Too Big back to the fabric', () => {
   const r = rig(CONFIG, { xr: 1280, xf: 1500 });
   const fab = r.dp.get('xf')!;
-  assert.equal(fab.options.ipv4Mtu, 1280, 'the fabric worker uses the smallest tenant MTU');
+  assert.deepEqual([...fab.options.ipv4MtuByTenant!], [1500, 1280], 'the fabric worker knows every tenant TUN’s MTU');
+  assert.equal(fab.options.ipv4Mtu, 1280, 'fallback for a tenant without a device: the smallest tenant MTU');
   assert.equal(fab.options.ipv6Mtu, 1500);
   assert.equal(r.dp.get('xb')!.options.ipv4Mtu, 1500, 'a tenant worker uses its own TUN');
   r.wire.get('xf')!.send(udp6(RED_HOST6, 1400));
@@ -147,6 +148,56 @@ test('uses the device MTUs: a 6->4 packet larger than its tenant TUN gets a Pack
   const icmp = new Icmpv6View().bind(ptb, ip6.upperOff(), ip6.upperLen());
   assert.equal(icmp.type(), 2, 'Packet Too Big');
   assert.equal(icmp.mtu(), 1300, 'IPv4 MTU 1280 + 20');
+});
+
+test('per-tenant IPv4 MTU on the fabric worker: a 1428-octet DF packet reaches blue (TUN MTU 9000) and red (1280) gets a Packet Too Big of 1300', () => {
+  const r = rig(CONFIG, { xb: 9000, xr: 1280, xf: 9000 });
+  const fab = r.dp.get('xf')!;
+  r.wire.get('xf')!.send(udp6(BLUE_HOST6, 1400));
+  r.wire.get('xf')!.send(udp6(RED_HOST6, 1400));
+  r.wire.get('xf')!.send(udp6(BLUE_HOST6, 8000));
+  assert.equal(fab.runOnce(0), 3);
+  const blue = r.wire.get('xb')!;
+  assert.equal(blue.pending, 2, 'both blue packets, the 8028-octet one too: blue is not held to red’s MTU');
+  for (const want of [1428, 8028]) {
+    const p = blue.receive()!;
+    assert.equal(p.length, want);
+    const ip = new Ipv4View().bind(p, 0, p.length);
+    assert.equal(ip.check(), null);
+    assert.equal(ip.df(), true);
+  }
+  assert.equal(r.wire.get('xr')!.pending, 0);
+  const ptb = r.wire.get('xf')!.receive()!;
+  assert.equal(r.wire.get('xf')!.pending, 0);
+  const ip6 = new Ipv6View().bind(ptb, 0, ptb.length);
+  const icmp = new Icmpv6View().bind(ptb, ip6.upperOff(), ip6.upperLen());
+  assert.deepEqual([icmp.type(), icmp.mtu()], [2, 1300]);
+  const t = totals(r);
+  assert.equal(t.rows.get('blue')![C_PKTS64], 2);
+  assert.equal(t.rows.get('red')![C_DROPS + reasonIndex('64.packet-too-big')], 1);
+});
+
+test('per-tenant IPv4 MTU on the fabric worker: an IPv6 fragment goes whole to blue (1500) and in IPv4 fragments of at most 576 to red', () => {
+  const r = rig(CONFIG, { xr: 576 });
+  const fab = r.dp.get('xf')!;
+  for (const dst of [BLUE_HOST6, RED_HOST6]) {
+    const spec: PacketSpec = { ip: { version: 6, src: FAR6, dst, hopLimit: 63 } as PacketSpec['ip'], l4: { proto: 'udp', srcPort: 53, dstPort: 1234 }, payload: payload(3000) };
+    r.wire.get('xf')!.send(buildFragments(spec, 1232, 7)[0]!);
+  }
+  fab.runOnce(0);
+  const lens = (w: MemoryDevice): number[] => {
+    const out: number[] = [];
+    for (let p = w.receive(); p; p = w.receive()) out.push(p.length);
+    return out;
+  };
+  assert.deepEqual(lens(r.wire.get('xb')!), [1252]);
+  assert.deepEqual(lens(r.wire.get('xr')!), [572, 572, 148]);
+});
+
+test('single-TUN SIIT: the tenant sharing the fabric TUN gets that TUN’s MTU', () => {
+  const config = { ...CONFIG, fabric: { tun: 'xs' }, tenants: [{ ...CONFIG.tenants[0]!, tun: 'xs' }] };
+  const r = rig(config, { xs: 1400 });
+  assert.deepEqual([...r.dp.get('xs')!.options.ipv4MtuByTenant!], [1400]);
 });
 
 test('single-TUN SIIT: a tenant sharing the fabric TUN gets IPv4 read there, and IPv6 read there goes 6->4', () => {

@@ -23,7 +23,8 @@ const { table, translator } = checkConfig({
   tenants: [{ name: 'blue', id: 1, ipv4: [OWN], plat: 'fd00:6464::/96' }],
 });
 const w = WasmChecksum.load({ memoryBytes: 4 << 20 });
-const tr = new Translator(table, translator, w, w.arena(SCRATCH_LEN));
+// A per-tenant IPv4 MTU table, as the daemon's workers have: its lookup is on the path too.
+const tr = new Translator(table, { ...translator, ipv4MtuByTenant: Int32Array.of(1500) }, w, w.arena(SCRATCH_LEN));
 const slot = w.arena(HEADROOM + 2048);
 const v4 = (s) => parseIPv4(s.replace('10.0.0.', PREFIX));
 const v6 = (s) => parseIPv6(table.encode('blue', s.replace('10.0.0.', PREFIX)));
