@@ -47,7 +47,7 @@ export interface PcapOptions {
 /** Where the command writes; tests pass their own. */
 export interface PcapIo {
   stdin: Readable;
-  stdout: Writable;
+  stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
 }
 
@@ -325,9 +325,14 @@ class PcapRun {
       input = createReadStream(file, { highWaterMark: 1 << 20 });
     }
     const reader = new CaptureReader(this.onRecord, { onInterface: this.onInterface });
-    const progress = this.opts.progress !== false && this.io.stderr.isTTY === true;
+    // On a terminal, unless per-packet lines go to the same terminal.
+    const progress = this.opts.progress !== false && this.io.stderr.isTTY === true && (this.stats !== null || this.translator !== null || this.io.stdout.isTTY !== true);
     let read = 0;
     let lastShown = Date.now();
+    const show = (last: boolean): void => {
+      const pct = size > 0 ? ` (${Math.floor((100 * read) / size)}%)` : '';
+      this.io.stderr.write(`\r${label}: ${reader.packets} packets, ${(read / 1e6).toFixed(0)} MB${pct}${last ? '\n' : '   '}`);
+    };
     try {
       for await (const chunk of input as AsyncIterable<Uint8Array>) {
         read += chunk.length;
@@ -335,20 +340,19 @@ class PcapRun {
         if (this.outLen > 0) await this.flush();
         if (progress && Date.now() - lastShown > 500) {
           lastShown = Date.now();
-          const pct = size > 0 ? ` (${Math.floor((100 * read) / size)}%)` : '';
-          this.io.stderr.write(`\r${label}: ${reader.packets} packets, ${(read / 1e6).toFixed(0)} MB${pct}   `);
+          show(false);
         }
         if (this.done) break;
       }
     } catch (e) {
-      if (progress) this.io.stderr.write('\n');
+      if (progress) show(true);
       await this.flush();
       const msg = e instanceof XlatError ? `${e.message} (${e.code})` : `${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
       this.say(`xlat464: ${label}: ${msg}`);
       (input as Readable).destroy?.();
       return EXIT_BAD_INPUT;
     }
-    if (progress) this.io.stderr.write('\n');
+    if (progress) show(true);
     await this.flush();
     if (this.done) {
       if (file !== '-') input.destroy();

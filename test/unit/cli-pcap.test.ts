@@ -191,3 +191,34 @@ test('decode --hex reads packets from arguments or stdin and shows the verdict',
   assert.equal(junk.code, 1);
   assert.match(junk.out, /\[malformed/);
 });
+
+test('a progress line goes to stderr only when it is a terminal, and not between packet lines on the same terminal', async () => {
+  const { pcap } = await import('../../src/cli/pcap.js');
+  const { PassThrough, Writable } = await import('node:stream');
+  const cap = file('progress.pcap', pcapBytes({ le: true, nanos: false, linkType: 101 }, [{ sec: 0, frac: 0, data: tcp6 }]));
+  const sink = (tty: boolean) => {
+    let text = '';
+    const w = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        text += chunk.toString();
+        cb();
+      },
+    }) as InstanceType<typeof Writable> & { isTTY?: boolean };
+    w.isTTY = tty;
+    return { w, text: () => text };
+  };
+  const cases: [boolean, boolean, boolean, RegExp | null][] = [
+    [true, false, false, /^\r.*progress\.pcap: 1 packets, 0 MB \(100%\)\n$/],
+    [true, true, false, null],
+    [true, true, true, /1 packets/],
+    [false, false, true, null],
+  ];
+  for (const [errTty, outTty, stats, want] of cases) {
+    const out = sink(outTty);
+    const err = sink(errTty);
+    const code = await pcap([cap], { config, ...(stats ? { stats: true } : {}) }, { stdin: new PassThrough(), stdout: out.w, stderr: err.w });
+    assert.equal(code, 0);
+    if (want === null) assert.doesNotMatch(err.text(), /packets/, `stderr tty ${errTty}, stdout tty ${outTty}, stats ${stats}`);
+    else assert.match(err.text(), want, `stderr tty ${errTty}, stdout tty ${outTty}, stats ${stats}`);
+  }
+});
