@@ -161,6 +161,33 @@ function readV4(buf: Uint8Array, off: number): number {
   return ((buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!) >>> 0;
 }
 
+/**
+ * Address text, remembered: a capture repeats the same few addresses millions of times, and
+ * formatting each anew is most of the printing path's garbage. Direct-mapped by a hash of the
+ * octets; a slot holds the octets it was made from, so a collision only costs a fresh format.
+ */
+const TEXT_SLOTS = 4096;
+
+class AddressText {
+  private readonly keys = new Uint8Array(TEXT_SLOTS * 16);
+  private readonly texts: (string | undefined)[] = new Array<string | undefined>(TEXT_SLOTS).fill(undefined);
+
+  v6(b: Uint8Array, off: number): string {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < 16; i++) h = Math.imul(h ^ b[off + i]!, 0x01000193);
+    const slot = (h >>> 0) & (TEXT_SLOTS - 1);
+    const k = this.keys;
+    const base = slot * 16;
+    let same = this.texts[slot] !== undefined;
+    for (let i = 0; same && i < 16; i++) same = k[base + i] === b[off + i];
+    if (same) return this.texts[slot]!;
+    for (let i = 0; i < 16; i++) k[base + i] = b[off + i]!;
+    const text = formatIPv6(b, off, 'hex');
+    this.texts[slot] = text;
+    return text;
+  }
+}
+
 const plainMemory: InspectorMemory = { checksum: referenceChecksum, alloc: (n) => new Uint8Array(n) };
 
 /**
@@ -191,6 +218,7 @@ export class PacketInspector {
   private readonly scratch6 = new Uint8Array(16);
   /** Family of the packet last given to the translator (4 or 6). */
   private inputFamily = 0;
+  private readonly text = new AddressText();
 
   constructor(options: InspectorOptions) {
     this.table = options.table;
@@ -272,7 +300,8 @@ export class PacketInspector {
       // router outside the tenant's ranges gets an RFC 6791 source (see DESIGN-4to6.md).
       const out = this.firstTranslated();
       if (out >= 0 && this.verdict.to[out] !== TO_IPV4) {
-        const s6 = formatIPv6(this.verdict.packet(out), IPV6_SRC, 'hex');
+        const p = this.verdict.packet(out);
+        const s6 = this.text.v6(p, IPV6_SRC);
         if (s6 !== src.ipv6) {
           src.ipv6 = s6;
           src.rule = 'rfc6791';
@@ -305,7 +334,7 @@ export class PacketInspector {
 
   /** The IPv6 address at bytes[off]: which tenant and IPv4 address it stands for. */
   private view6(bytes: Uint8Array, off: number): MutableAddress {
-    const ip = formatIPv6(bytes, off, 'hex');
+    const ip = this.text.v6(bytes, off);
     const table = this.table;
     if (table === null) {
       const v4 = wkpV4(bytes, off);
@@ -327,7 +356,7 @@ export class PacketInspector {
     if (rule < 0) return { ip, ipv4: ip, ipv6: null, tenant: null, rule: null };
     // A PLAT address stands for something outside every tenant; prefix and EAM addresses are the tenant's own.
     const owner = rule === RULE_PLAT ? null : table.nameOf(tenant);
-    return { ip, ipv4: ip, ipv6: formatIPv6(this.scratch6, 0, 'hex'), tenant: owner, rule: RULE_NAMES[rule] as AddressRule };
+    return { ip, ipv4: ip, ipv6: this.text.v6(this.scratch6, 0), tenant: owner, rule: RULE_NAMES[rule] as AddressRule };
   }
 
   /** Transport fields at b[off, off+len). A header cut short yields what is present and a problem. */
@@ -394,8 +423,8 @@ export class PacketInspector {
         to: to4 ? 'ipv4' : 'ipv6',
         tenant: to4 ? this.nameOf(v.tenant[i]!) : null,
         length: p.length,
-        src: to4 ? formatIPv4(readV4(p, IPV4_SRC)) : formatIPv6(p, IPV6_SRC, 'hex'),
-        dst: to4 ? formatIPv4(readV4(p, IPV4_DST)) : formatIPv6(p, IPV6_DST, 'hex'),
+        src: to4 ? formatIPv4(readV4(p, IPV4_SRC)) : this.text.v6(p, IPV6_SRC),
+        dst: to4 ? formatIPv4(readV4(p, IPV4_DST)) : this.text.v6(p, IPV6_DST),
         generated: this.isGenerated(i),
       });
     }
