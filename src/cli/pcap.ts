@@ -165,6 +165,8 @@ class PcapRun {
   private seen = 0;
   private written = 0;
   private dropped = 0;
+  /** --translate: records not given to the translator (cut by the snap length, not IP, IPv4 of unknown tenant). */
+  private untranslated = 0;
   private malformed = 0;
   done = false;
   private fileLabel = '';
@@ -228,6 +230,7 @@ class PcapRun {
     }
     if (this.translator !== null) {
       if (status === LINK_IP && !cut) this.translate(r, info.off, ipLen, tenant);
+      else this.untranslated++;
       return;
     }
     if (status !== LINK_IP) {
@@ -263,7 +266,7 @@ class PcapRun {
   private translate(r: CaptureRecord, off: number, len: number, tenant: number): void {
     const version = r.buf[off]! >> 4;
     if (len > MAX_INSPECT_LEN || (version === 4 && tenant < 0) || (version !== 4 && version !== 6)) {
-      this.dropped++;
+      this.untranslated++;
       return;
     }
     if (this.only >= 0 && version === 4 && tenant !== this.only) return;
@@ -380,7 +383,7 @@ class PcapRun {
       await this.flush();
       const ws = this.pcapOut;
       await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      this.say(`xlat464: wrote ${this.written} packets to ${this.opts.output} (${this.dropped} inputs dropped by the translator)`);
+      this.say(`xlat464: wrote ${this.written} packets to ${this.opts.output} (${this.dropped} inputs dropped by the translator; ${this.untranslated} records not translated: cut, not IP, or IPv4 of unknown tenant)`);
     }
     if (this.malformed > 0 && this.inspector !== null) this.say(`xlat464: ${this.malformed} malformed packets`);
   }
