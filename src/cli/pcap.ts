@@ -20,6 +20,7 @@
 import type { Command } from 'commander';
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { WasmChecksum } from '../checksum/index.js';
 import { XlatError } from '../errors.js';
@@ -122,6 +123,9 @@ export async function pcap(files: string[], opts: PcapOptions, io: PcapIo): Prom
     if (opts.translate && src.translator === null) throw new XlatError('ERR_XLAT_USAGE', '--translate needs --config (the translator section decides what is emitted)');
     if (opts.translate && opts.stats) throw new XlatError('ERR_XLAT_USAGE', 'give --translate or --stats, not both');
     if (files.filter((f) => f === '-').length > 1) throw new XlatError('ERR_XLAT_USAGE', 'stdin (-) can be read once');
+    if (opts.output !== undefined && files.some((f) => f !== '-' && resolve(f) === resolve(opts.output!))) {
+      throw new XlatError('ERR_XLAT_USAGE', `-o ${JSON.stringify(opts.output)} is also an input: it would be overwritten before it is read`);
+    }
   } catch (e) {
     say(errorLine(e));
     return EXIT_BAD_INPUT;

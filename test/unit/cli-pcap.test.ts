@@ -153,6 +153,7 @@ test('--translate -o writes the emitted packets with the input times; usage erro
     ['--config', config, '--tenant', 'nobody', cap],
     ['--config', config, '-c', '0', cap],
     ['--config', config, '--plan', 'fd00:64::/48+16', cap],
+    ['--config', config, '--translate', '-o', cap, cap],
   ];
   for (const args of usage) {
     const u = run(['pcap', ...args]);
