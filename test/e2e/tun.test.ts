@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import dgram from 'node:dgram';
 import { TunDevice, loadNativeTun } from '../../src/io/index.js';
@@ -126,6 +126,40 @@ test('a UDP datagram the kernel routes into the TUN is read at the headroom, and
     assert.equal(rinfo.port, 7777);
   } finally {
     sock.close();
+  }
+});
+
+test('readBatch reads a whole queue at once, but hands back the one packet it slept for without a further read', { skip }, async () => {
+  const dev = open[0]!;
+  const bufs = Array.from({ length: 8 }, () => new Uint8Array(2048));
+  const sizes = new Int32Array(8);
+  const udpTo7777 = (n: number): number => {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (bufs[i]![0]! >> 4 === 4 && bufs[i]![9] === 17) k++;
+    return k;
+  };
+  while (dev.readBatch(bufs, sizes, 0, 8, 0) > 0);
+  // Queued before the call: poll does not sleep, and one call reads all three.
+  const sock = dgram.createSocket('udp4');
+  try {
+    for (let i = 0; i < 3; i++) await new Promise<void>((resolve, reject) => sock.send(`q${i}`, 7777, remote, (e) => (e ? reject(e) : resolve())));
+    await new Promise((r) => setTimeout(r, 50));
+    const n = dev.readBatch(bufs, sizes, 0, 8, 500);
+    assert.equal(udpTo7777(n), 3, `queued datagrams in one call, got ${n} packets`);
+  } finally {
+    sock.close();
+  }
+  // Sent while the call sleeps in poll: it returns the first alone; the others are read next.
+  const child = spawn(process.execPath, ['-e', `setTimeout(() => { const s = require('dgram').createSocket('udp4'); let n = 0; for (let i = 0; i < 3; i++) s.send('s' + i, 7777, '${remote}', () => { if (++n === 3) s.close(); }); }, 150)`], { stdio: 'ignore' });
+  try {
+    const first = dev.readBatch(bufs, sizes, 0, 8, 3000);
+    assert.equal(first, 1, 'a poll that slept gives back one packet');
+    let rest = 0;
+    const deadline = Date.now() + 3000;
+    while (rest < 2 && Date.now() < deadline) rest += udpTo7777(dev.readBatch(bufs, sizes, 0, 8, 200));
+    assert.equal(rest, 2, 'the other two datagrams follow');
+  } finally {
+    child.kill();
   }
 });
 
