@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { formatIPv4, isGlobalIPv4, parseIPv6 } from '../address/index.js';
 import { PacketInspector, MAX_INSPECT_LEN, type PacketDescription } from '../inspect/index.js';
-import { formatLine } from '../inspect/format.js';
+import { detailLines, formatLine } from '../inspect/format.js';
 import { EXIT_BAD_INPUT, EXIT_NO_ANSWER, EXIT_OK, NO_TABLE_NOTE, errorLine, inspectSourceFrom, tenantIndex, type InspectSource } from './common.js';
 
 export interface DecodeOptions {
@@ -136,10 +136,10 @@ function packetDecoder(opts: DecodeOptions, out: Sink, err: Sink): (text: string
   };
 }
 
-/** Text: the pcap line format plus, when there is none, why there is no verdict. JSON: the description. */
+/** Text: the pcap line format, then the detail (addresses with rules, ICMP numbers, quoted packet, verdict). JSON: the description. */
 export function printPacket(d: PacketDescription, json: boolean, out: Sink): void {
   if (json) out(JSON.stringify(d));
-  else out(formatLine(d) + (d.verdict === null && d.noVerdict !== null && d.proto >= 0 ? `  (no verdict: ${d.noVerdict})` : ''));
+  else for (const l of [formatLine(d), ...detailLines(d)]) out(l);
 }
 
 /** Decode hex packets given as arguments; returns the exit code. */

@@ -66,3 +66,42 @@ export function formatLine(d: PacketDescription): string {
   }
   return s;
 }
+
+/** One address in key=value form: `fd00:64::1:a00:1 tenant=blue ipv4=10.0.0.1 rule=prefix`. */
+function addressDetail(a: AddressDescription, family: 'ipv4' | 'ipv6'): string {
+  const other = family === 'ipv6' ? `ipv4=${a.ipv4 ?? '-'}` : `ipv6=${a.ipv6 ?? '-'}`;
+  return `${a.ip} tenant=${a.tenant ?? '-'} ${other} rule=${a.rule ?? 'none'}`;
+}
+
+/**
+ * The detail under a packet's line, for `decode --hex`: each address with its tenant, the other
+ * family's address and the rule that maps it; ICMP type and code as numbers; the quoted packet's
+ * addresses the same way; and the verdict with every packet the translator would emit.
+ *
+ *     src fd00:64:0:1:a:0:100:0 tenant=blue ipv4=10.0.0.1 rule=prefix
+ *     dst fd00:64:0:1:a:0:200:0 tenant=blue ipv4=10.0.0.2 rule=prefix
+ *     verdict pass: emit ipv4 tenant=blue len=40 10.0.0.1 > 10.0.0.2
+ */
+export function detailLines(d: PacketDescription, indent = '  '): string[] {
+  const out: string[] = [];
+  if (d.proto < 0) return [`${indent}${d.mark} ${d.problem}`];
+  out.push(`${indent}src ${addressDetail(d.src, d.family)}`);
+  out.push(`${indent}dst ${addressDetail(d.dst, d.family)}`);
+  if (d.icmp !== null) out.push(`${indent}${d.protocol} type=${d.icmp.type} code=${d.icmp.code} (${d.icmp.name})`);
+  if (d.mark !== null) out.push(`${indent}${d.mark}${d.problem !== null ? ` ${d.problem}` : ''}`);
+  if (d.inner !== null) {
+    out.push(`${indent}inner ${flowText(d.inner)}`);
+    for (const l of detailLines(d.inner, indent + '  ')) out.push(l);
+  }
+  const v = d.verdict;
+  if (v === null) {
+    if (d.noVerdict !== null && d.noVerdict !== 'inner packet') out.push(`${indent}verdict none: ${d.noVerdict}`);
+    return out;
+  }
+  out.push(`${indent}verdict ${v.drop === null ? 'pass' : `drop ${v.drop}`}${v.emit.length === 0 ? '' : ':'}`);
+  for (const e of v.emit) {
+    const who = e.to === 'ipv4' ? ` tenant=${e.tenant ?? '-'}` : '';
+    out.push(`${indent}  ${e.generated ? 'answer' : 'emit'} ${e.to}${who} len=${e.length} ${e.src} > ${e.dst}`);
+  }
+  return out;
+}

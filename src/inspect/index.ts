@@ -6,4 +6,4 @@
 export * from './describe.js';
 export { protocolName, icmpName, tcpFlagsText } from './names.js';
 export * from './stats.js';
-export { formatLine, flowText, tenantColumn } from './format.js';
+export { formatLine, flowText, tenantColumn, detailLines } from './format.js';

@@ -174,20 +174,30 @@ test('decode --hex reads packets from arguments or stdin and shows the verdict',
   const hex = Buffer.from(tcp6).toString('hex');
   const a = run(['decode', '--config', config, '--hex', hex]);
   assert.equal(a.code, 0, a.err);
-  assert.equal(a.out, `${BLUE_LINE}\n`);
+  const BLUE_DETAIL = [
+    BLUE_LINE,
+    '  src fd00:64:0:1:a:0:100:0 tenant=blue ipv4=10.0.0.1 rule=prefix',
+    '  dst fd00:64:0:1:a:0:200:0 tenant=blue ipv4=10.0.0.2 rule=prefix',
+    '  verdict pass:',
+    '    emit ipv4 tenant=blue len=40 10.0.0.1 > 10.0.0.2',
+  ].join('\n');
+  assert.equal(a.out, `${BLUE_DETAIL}\n`);
   const spaced = hex.replace(/(..)/g, '$1 ');
   const b = run(['decode', '--config', config, '--hex', '--json'], `# a comment\n\n${spaced}\n0x${hex}\n`);
   const rows = b.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
   assert.equal(rows.length, 2);
   assert.equal(rows[0]!.verdict.emit[0].tenant, 'blue');
   const icmp = run(['decode', '--config', config, '--hex', '--tenant', 'red', Buffer.from(icmp4).toString('hex')]);
-  assert.match(icmp.out, /^red 10\.0\.0\.1 > 10\.0\.0\.2 icmp echo request id 5 seq 1 len 28 {2}\(fd00:64:0:2:a:0:100:0 > fd00:64:0:2:a:0:200:0\)\n$/);
+  assert.match(icmp.out, /^red 10\.0\.0\.1 > 10\.0\.0\.2 icmp echo request id 5 seq 1 len 28 {2}\(fd00:64:0:2:a:0:100:0 > fd00:64:0:2:a:0:200:0\)\n/);
+  assert.match(icmp.out, /\n {2}src 10\.0\.0\.1 tenant=red ipv6=fd00:64:0:2:a:0:100:0 rule=prefix\n/);
+  assert.match(icmp.out, /\n {2}icmp type=8 code=0 \(echo request\)\n/);
+  assert.match(icmp.out, /\n {4}emit ipv6 len=48 fd00:64:0:2:a:0:100:0 > fd00:64:0:2:a:0:200:0\n$/);
   const unknown = run(['decode', '--config', config, '--hex', Buffer.from(icmp4).toString('hex')]);
-  assert.match(unknown.out, /no verdict: IPv4 packet of unknown tenant/);
+  assert.match(unknown.out, /verdict none: IPv4 packet of unknown tenant/);
   const bad = run(['decode', '--config', config, '--hex', 'abc', hex]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /packet 1: expected hex digits in pairs, got 3 digits/);
-  assert.equal(bad.out, `${BLUE_LINE}\n`, 'the good packet still decodes');
+  assert.equal(bad.out, `${BLUE_DETAIL}\n`, 'the good packet still decodes');
   const junk = run(['decode', '--config', config, '--hex', '4f00']);
   assert.equal(junk.code, 1);
   assert.match(junk.out, /\[malformed/);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPacket, parseIPv4, parseIPv6, type PacketSpec } from '../../src/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { CaptureStats, PacketInspector, formatLine } from '../../src/inspect/index.js';
+import { CaptureStats, PacketInspector, detailLines, formatLine } from '../../src/inspect/index.js';
 
 const loaded = loadConfig('test/fixtures/two-tenants.yaml');
 const { table } = loaded;
@@ -103,6 +103,16 @@ test('an ICMPv6 error from a router that is not ours: RFC 6791 source, and the q
   assert.equal(d.inner.verdict, null);
   assert.equal(d.verdict!.drop, null);
   assert.match(formatLine(d), /^blue 192\.0\.0\.1 > 10\.0\.0\.2 icmp6 time exceeded len \d+ {2}\(2001:db8:dead::1 > fd00:64:0:1:a:0:200:0\) \{10\.0\.0\.2\.53 > 10\.0\.0\.1\.5353 udp len 48\}$/);
+  assert.deepEqual(detailLines(d), [
+    '  src 2001:db8:dead::1 tenant=- ipv4=192.0.0.1 rule=rfc6791',
+    '  dst fd00:64:0:1:a:0:200:0 tenant=blue ipv4=10.0.0.2 rule=prefix',
+    '  icmp6 type=3 code=0 (time exceeded)',
+    '  inner 10.0.0.2.53 > 10.0.0.1.5353 udp len 48',
+    '    src fd00:64:0:1:a:0:200:0 tenant=blue ipv4=10.0.0.2 rule=prefix',
+    '    dst fd00:64:0:1:a:0:100:0 tenant=blue ipv4=10.0.0.1 rule=prefix',
+    '  verdict pass:',
+    `    emit ipv4 tenant=blue len=${d.length - 40} 192.0.0.1 > 10.0.0.2`,
+  ]);
 });
 
 test('a malformed packet is marked with the failed check; a cut one is truncated, decoded as far as present, without verdict', () => {
