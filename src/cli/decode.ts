@@ -12,8 +12,8 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { formatIPv4, isGlobalIPv4, parseIPv6 } from '../address/index.js';
-import { PacketInspector, MAX_INSPECT_LEN, type PacketDescription } from '../inspect/index.js';
+import { formatIPv4, parseIPv6 } from '../address/index.js';
+import { PacketInspector, MAX_INSPECT_LEN, wellKnownV4, type PacketDescription } from '../inspect/index.js';
 import { detailLines, formatLine } from '../inspect/format.js';
 import { EXIT_BAD_INPUT, EXIT_NO_ANSWER, EXIT_OK, NO_TABLE_NOTE, errorLine, inspectSourceFrom, tenantIndex, type InspectSource } from './common.js';
 
@@ -94,11 +94,8 @@ export function decode(addresses: string[], opts: DecodeOptions, out: Sink, err:
 
 /** RFC 6052 §2.1 and §3.1: the global IPv4 address under 64:ff9b::/96, or null. @throws XlatError for bad text */
 function decodeWkp(ipv6: string): { tenant: null; ipv4: string; rule: 'wkp' } | null {
-  const a = parseIPv6(ipv6);
-  const wkp = [0x00, 0x64, 0xff, 0x9b];
-  for (let i = 0; i < 12; i++) if (a[i] !== (wkp[i] ?? 0)) return null;
-  const v4 = ((a[12]! << 24) | (a[13]! << 16) | (a[14]! << 8) | a[15]!) >>> 0;
-  return isGlobalIPv4(v4) ? { tenant: null, ipv4: formatIPv4(v4), rule: 'wkp' } : null;
+  const v4 = wellKnownV4(parseIPv6(ipv6), 0);
+  return v4 < 0 ? null : { tenant: null, ipv4: formatIPv4(v4), rule: 'wkp' };
 }
 
 /**

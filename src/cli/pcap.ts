@@ -173,7 +173,6 @@ class PcapRun {
   private untranslated = 0;
   private malformed = 0;
   done = false;
-  private fileLabel = '';
 
   constructor(
     private readonly src: InspectSource,
@@ -317,8 +316,7 @@ class PcapRun {
 
   /** Read one file (or stdin); returns its exit code. */
   async readFile(file: string): Promise<number> {
-    this.fileLabel = file === '-' ? 'stdin' : file;
-    const label = this.fileLabel;
+    const label = file === '-' ? 'stdin' : file;
     let input: Readable;
     let size = 0;
     if (file === '-') input = this.io.stdin;

@@ -39,6 +39,7 @@ import {
 } from '../packet/index.js';
 import { HEADROOM, SCRATCH_LEN, TO_IPV4, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
 import { be16 } from '../packet/bytes.js';
+import { get32s } from '../translate/bytes.js';
 import { icmpName, protocolName, tcpFlagsText } from './names.js';
 
 /**
@@ -150,15 +151,18 @@ export const MAX_INSPECT_LEN = 65535 + 40;
 
 const WKP = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
 
-/** RFC 6052 §2.1: the IPv4 address under 64:ff9b::/96 at buf[off], or -1; §3.1: only global IPv4 addresses. */
-function wkpV4(buf: Uint8Array, off: number): number {
+/**
+ * RFC 6052 §2.1: the IPv4 address (unsigned) under 64:ff9b::/96 at buf[off], or -1; §3.1: only
+ * global IPv4 addresses. What decoding without a tenant table can say.
+ */
+export function wellKnownV4(buf: Uint8Array, off: number): number {
   for (let i = 0; i < 12; i++) if (buf[off + i] !== WKP[i]) return -1;
-  const v4 = ((buf[off + 12]! << 24) | (buf[off + 13]! << 16) | (buf[off + 14]! << 8) | buf[off + 15]!) >>> 0;
+  const v4 = readV4(buf, off + 12);
   return isGlobalIPv4(v4) ? v4 : -1;
 }
 
 function readV4(buf: Uint8Array, off: number): number {
-  return ((buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!) >>> 0;
+  return get32s(buf, off) >>> 0;
 }
 
 /**
@@ -337,7 +341,7 @@ export class PacketInspector {
     const ip = this.text.v6(bytes, off);
     const table = this.table;
     if (table === null) {
-      const v4 = wkpV4(bytes, off);
+      const v4 = wellKnownV4(bytes, off);
       return { ip, ipv4: v4 < 0 ? null : formatIPv4(v4), ipv6: ip, tenant: null, rule: v4 < 0 ? null : 'wkp' };
     }
     const t = table.lookupDst6(bytes, off);

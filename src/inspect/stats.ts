@@ -15,15 +15,13 @@
 import type { TenantTable } from '../address/index.js';
 import { RULE_NONE } from '../address/index.js';
 import { formatIPv4 } from '../address/index.js';
-import { HEADROOM, TO_IPV4, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
-import { MAX_INSPECT_LEN, translatorFor, type InspectorMemory } from './describe.js';
+import { HEADROOM, TO_IPV4, Translator, Verdict } from '../translate/index.js';
+import { IPV4_DST, IPV4_SRC } from '../packet/index.js';
+import { get32s } from '../translate/bytes.js';
+import { MAX_INSPECT_LEN, translatorFor, type InspectorOptions } from './describe.js';
 
-/** Options for {@link CaptureStats}. */
-export interface StatsOptions {
-  readonly table: TenantTable | null;
-  /** Without it there are no drop counts. */
-  readonly translator?: TranslatorOptions | null;
-  readonly memory?: InspectorMemory;
+/** Options for {@link CaptureStats}: the inspector's (table, translator, memory), and: */
+export interface StatsOptions extends InspectorOptions {
   /** Address pairs tracked for the talkers list (default 65536). */
   readonly maxPairs?: number;
   /** Count only this tenant's packets (a table index); default: every packet. */
@@ -151,8 +149,8 @@ export class CaptureStats {
     let dir: number;
     if (version === 4) {
       dir = DIR_46;
-      src = ((buf[off + 12]! << 24) | (buf[off + 13]! << 16) | (buf[off + 14]! << 8) | buf[off + 15]!) | 0;
-      dst = ((buf[off + 16]! << 24) | (buf[off + 17]! << 16) | (buf[off + 18]! << 8) | buf[off + 19]!) | 0;
+      src = get32s(buf, off + IPV4_SRC);
+      dst = get32s(buf, off + IPV4_DST);
       if (table !== null && tenant >= 0 && tenant < table.size) {
         row = tenant;
         known = true;
@@ -170,8 +168,8 @@ export class CaptureStats {
           const p = v.bufs[0]!;
           const o = v.offs[0]!;
           row = v.tenant[0]!;
-          src = (p[o + 12]! << 24) | (p[o + 13]! << 16) | (p[o + 14]! << 8) | p[o + 15]!;
-          dst = (p[o + 16]! << 24) | (p[o + 17]! << 16) | (p[o + 18]! << 8) | p[o + 19]!;
+          src = get32s(p, o + IPV4_SRC);
+          dst = get32s(p, o + IPV4_DST);
           known = row >= 0 && row < none;
           if (!known) row = none;
           found = true;
