@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { XlatError } from '../../src/errors.js';
 import { checkConfig } from '../../src/config/index.js';
 import { planFromConfig } from '../../src/service/plan.js';
-import { Daemon, type OpenDevice } from '../../src/service/daemon.js';
+import { Daemon, type IoPlan, type OpenDevice } from '../../src/service/daemon.js';
 
 const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const GOOD = `translator: { ipv4: 192.0.0.1, ipv6: "fd00:ffff::1" }
@@ -117,19 +117,21 @@ async function withDirAsync(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test('daemon over FIFOs: ready once workers run, a broken reload is refused and the old config stays, a good one applies', async () => {
+test('daemon over FIFOs: a worker per queue, ready once they run, a broken reload (or one changing io:) is refused and the old config stays, a good one applies', async () => {
   await withDirAsync(async (dir) => {
     const file = join(dir, 'c.yaml');
-    writeFileSync(file, GOOD);
+    const IO = 'io: { offload: false, queues: 2 }\n';
+    writeFileSync(file, GOOD + IO);
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
     const opened: string[] = [];
     // A FIFO opened read-write stands in for a TUN fd: poll() waits on it, nothing arrives.
-    const openDevice = (name: string): OpenDevice => {
-      const path = join(dir, name);
+    const openDevice = (name: string, io: IoPlan): OpenDevice => {
+      assert.deepEqual([io.offload, io.queues], [false, 2]);
+      const path = join(dir, `${name}.${io.queue}`);
       execFileSync('mkfifo', [path]);
       const fd = openSync(path, 'r+');
-      opened.push(name);
+      opened.push(`${name}.${io.queue}`);
       return { name, fd, mtu: 1500, setPersist: () => undefined, close: () => closeSync(fd) };
     };
     const daemon = new Daemon({ configFile: file, logger: pino({ level: 'info' }, sink), openDevice, serveMetrics: false });
@@ -137,21 +139,29 @@ test('daemon over FIFOs: ready once workers run, a broken reload is refused and 
     try {
     const ready = lines.find((l) => l.msg === 'ready');
     assert.ok(ready, 'a ready line');
-    assert.equal(ready.workers, 3);
+    assert.equal(ready.workers, 6, 'three devices, two queues each');
     assert.deepEqual(ready.tenants, ['blue', 'red']);
 
-    writeFileSync(file, GOOD.replace('ipv4: 192.0.0.1', 'ipv4: 192.0.0.300'));
+    writeFileSync(file, GOOD + 'io: { offload: false, queues: 3 }\n');
+    assert.equal(await daemon.reload(), false);
+    const ioRefused = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('reload refused: io.queues'));
+    assert.ok(ioRefused, JSON.stringify(lines));
+    assert.equal(ioRefused.field, 'io.queues');
+    assert.match(String(ioRefused.msg), /running 2, file 3/);
+    lines.length = 0;
+
+    writeFileSync(file, GOOD.replace('ipv4: 192.0.0.1', 'ipv4: 192.0.0.300') + IO);
     assert.equal(await daemon.reload(), false);
     const refused = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('reload refused'));
     assert.ok(refused);
     assert.equal(refused.field, 'translator.ipv4');
     assert.deepEqual(daemon.plan.loaded.table.names, ['blue', 'red'], 'old configuration kept');
-    assert.match(await daemon.metrics.text(), /xlat464_reloads_total\{outcome="error"\} 1/);
+    assert.match(await daemon.metrics.text(), /xlat464_reloads_total\{outcome="error"\} 2/, "the io: change and the broken file");
 
-    writeFileSync(file, GOOD.replace(/ {2}- \{ name: red.*\n/, '  - { name: green, prefix: "2001:db8:ee::/96", tun: xt-green }\n'));
+    writeFileSync(file, GOOD.replace(/ {2}- \{ name: red.*\n/, '  - { name: green, prefix: "2001:db8:ee::/96", tun: xt-green }\n') + IO);
     assert.equal(await daemon.reload(), true);
     assert.deepEqual(daemon.plan.loaded.table.names, ['blue', 'green']);
-    assert.deepEqual(opened, ['xt-fab', 'xt-blue', 'xt-red', 'xt-green'], 'only the new device opened');
+    assert.deepEqual(opened, ['xt-fab.0', 'xt-fab.1', 'xt-blue.0', 'xt-blue.1', 'xt-red.0', 'xt-red.1', 'xt-green.0', 'xt-green.1'], 'only the new device opened');
     const reloaded = lines.find((l) => l.msg === 'reloaded');
     assert.deepEqual(reloaded?.removed, ['xt-red']);
     assert.match(await daemon.metrics.text(), /xlat464_reloads_total\{outcome="ok"\} 1/);
