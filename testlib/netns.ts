@@ -60,10 +60,11 @@ export class Topology {
     );
   }
 
-  /** Builds the topology with this suffix (removing a leftover one first). */
-  static up(suffix: string): Topology {
+  /** Builds the topology with this suffix (removing a leftover one first); `io` goes into the daemons' configuration. */
+  static up(suffix: string, io?: { offload: boolean; queues: number }): Topology {
     Topology.down(suffix);
-    const state = execFileSync('bash', [SCRIPT, 'up', suffix], { encoding: 'utf8', env: { ...process.env, XL_QUIET: '1' } }).trim();
+    const ioEnv = io === undefined ? {} : { XL_OFFLOAD: String(io.offload), XL_QUEUES: String(io.queues) };
+    const state = execFileSync('bash', [SCRIPT, 'up', suffix], { encoding: 'utf8', env: { ...process.env, XL_QUIET: '1', ...ioEnv } }).trim();
     return new Topology(suffix, state);
   }
 
