@@ -123,6 +123,28 @@ export function daemonSuite(io: IoMode): void {
       assert.equal(metric('A', 'xlat464_drops_total{reason="io.bad-offload"'), 0);
     });
 
+    test(`single TCP segments (the sender's GSO off) ${io.offload ? 'leave host A coalesced into GSO super-packets (GRO on the write side)' : 'cross one by one'}`, { skip }, async () => {
+      const ns = topo.workloadNs('blue', 'A');
+      const gro = (): number => metric('A', 'xlat464_gro_segments_total ');
+      const g0 = gro();
+      const b0 = metric('B', 'xlat464_gso_packets_total{direction="6to4",handled="whole"} ');
+      // One segment per skb from blue A: its host's TUN gets MTU-sized packets, not super-packets.
+      topo.exec(ns, 'ip', ['link', 'set', 'dev', 'eth0', 'gso_max_segs', '1']);
+      try {
+        await tcpTransfer('blue', 8 << 20);
+      } finally {
+        topo.exec(ns, 'ip', ['link', 'set', 'dev', 'eth0', 'gso_max_segs', '65535']);
+      }
+      const merged = gro() - g0;
+      const wholeB = metric('B', 'xlat464_gso_packets_total{direction="6to4",handled="whole"} ') - b0;
+      if (io.offload) {
+        assert.ok(merged > 1000, `segments coalesced on host A: ${merged} (8 MiB is ~5900 segments)`);
+        assert.ok(wholeB > 20, `host B read them as super-packets: ${wholeB}`);
+      } else {
+        assert.deepEqual([merged, wholeB], [0, 0]);
+      }
+    });
+
     test('UDP GSO (UDP_SEGMENT) from blue A: every datagram arrives at blue B whole and in its own boundaries, and the echoes come back', { skip }, async () => {
       const p = nextPort();
       const echo = topo.traffic(topo.workloadNs('blue', 'B'), 'udp-echo', p);

@@ -54,10 +54,12 @@ import {
   G_GSO64,
   G_SEG46,
   G_SEG64,
+  G_GRO,
   HIST_READ,
   HIST_WRITE,
   reasonIndex,
 } from './counters.js';
+import { coalesceTcp } from './gro.js';
 
 /** Packets per readBatch. */
 export const BATCH = 64;
@@ -349,6 +351,10 @@ export class Dataplane {
     const c = this.counters;
     for (let qi = 0; qi < this.queues.length; qi++) {
       const q = this.queues[qi]!;
+      if (q.n > 1 && q.hdrs.length !== 0) {
+        const merged = coalesceTcp(q, this.checksum);
+        if (merged > 0) c.global(G_GRO, merged);
+      }
       let left = q.n;
       if (left === 0) continue;
       c.batch(HIST_WRITE, left);

@@ -7,6 +7,7 @@
  *   xlat464_drops_total{reason,tenant}             inputs not passed on, by drop reason (only non-zero series)
  *   xlat464_icmp_errors_generated_total{direction} ICMP errors the translator generated, by the input's direction
  *   xlat464_gso_packets_total{direction,handled}    GSO super-packets (io.offload), handled "whole" (translated as one) | "segmented" (cut in software first)
+ *   xlat464_gro_segments_total                     TCP segments coalesced into the one before them before a write (io.offload)
  *   xlat464_reloads_total{outcome}                 SIGHUP reloads, outcome "ok" | "error"
  *   xlat464_io_batch_packets{op}                   histogram of packets per readBatch/writeBatch call, op "read" | "write"
  *
@@ -30,6 +31,7 @@ import {
   G_GSO64,
   G_SEG46,
   G_SEG64,
+  G_GRO,
   HIST_READ,
   HIST_WRITE,
 } from './counters.js';
@@ -107,6 +109,15 @@ export class DaemonMetrics {
         this.inc({ direction: '6to4', handled: 'whole' }, g[G_GSO64]!);
         this.inc({ direction: '4to6', handled: 'segmented' }, g[G_SEG46]!);
         this.inc({ direction: '6to4', handled: 'segmented' }, g[G_SEG64]!);
+      },
+    });
+    new Counter({
+      name: 'xlat464_gro_segments_total',
+      help: 'TCP segments coalesced into the segment before them (one write, one GSO super-packet) on the write side',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(self.snapshot.global[G_GRO]!);
       },
     });
     this.reloads = new Counter({ name: 'xlat464_reloads_total', help: 'Configuration reloads by outcome', labelNames: ['outcome'] as const, registers });

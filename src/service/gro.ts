@@ -1,0 +1,200 @@
+/**
+ * GRO on the write side: before a batch goes to a device with offloads (virtio_net_hdr), runs of
+ * consecutive TCP segments of one flow are coalesced into one GSO super-packet, so the kernel on
+ * the other side of the TUN also pays per 64 KiB instead of per segment (as wireguard-go does).
+ *
+ * A run is entries k, k+1, ... of one out queue that are all single packets (no GSO; a full
+ * checksum, or CHECKSUM_PARTIAL at the TCP checksum, as segments forwarded by the local stack come) of the same TCP flow, in sequence (each segment's sequence number is the previous one's
+ * plus its payload), with the same acknowledgement, window, header length and options (so the
+ * timestamps too), only ACK set but PSH allowed on the last, the same payload size (the gso_size)
+ * except a shorter last one, a valid TCP checksum each where it is a full one (coalescing must not
+ * hide corruption: the kernel computes a fresh one for every segment it cuts), and IPv4 without options or fragments
+ * and with the same TOS, TTL and DF, or IPv6 without extension headers with the same traffic class,
+ * flow label and hop limit. The payloads are appended to the first segment's buffer, which has room
+ * (read slots are 64 KiB with offloads on); its header gets the new length, its checksum field the
+ * pseudo-header sum (CHECKSUM_PARTIAL), its virtio_net_hdr GSO_TCPV4/6 with that gso_size.
+ */
+import { finish, pseudoSum4, pseudoSum6, type Checksum } from '../checksum/index.js';
+import { F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6, VNET_HDR_LEN } from '../translate/index.js';
+
+/** The queue fields coalescing rewrites: entries [0, n). */
+export interface GroQueue {
+  n: number;
+  readonly bufs: Uint8Array[];
+  readonly offs: Int32Array;
+  readonly lens: Int32Array;
+  readonly rows: Int32Array;
+  readonly hdrs: Uint8Array;
+}
+
+/** Most octets of one coalesced packet (IPv4 Total Length / IPv6 Payload Length are 16 bits). */
+const MAX_TOTAL = 65535;
+/** Most segments in one coalesced packet (the kernel's default gso_max_segs is far above; this bounds the scan). */
+const MAX_SEGS = 64;
+
+const TCP = 6;
+const ACK = 0x10;
+const PSH = 0x08;
+
+const be16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const be32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+
+/**
+ * Where the TCP header of entry k starts (from its offset), or -1 when the entry cannot be part of
+ * a run (not plain, not TCP, IPv4 options or fragment, IPv6 extension headers, no payload, flags
+ * other than ACK/PSH).
+ */
+function tcpAt(q: GroQueue, k: number): number {
+  const h = k * VNET_HDR_LEN;
+  const partial = q.hdrs[h] === F_NEEDS_CSUM;
+  if ((q.hdrs[h] !== 0 && !partial) || q.hdrs[h + 1] !== 0) return -1;
+  const b = q.bufs[k]!;
+  const o = q.offs[k]!;
+  const len = q.lens[k]!;
+  if (len < 40) return -1;
+  const v = b[o]! >> 4;
+  let l3: number;
+  if (v === 4) {
+    if (b[o] !== 0x45 || b[o + 9] !== TCP || (be16(b, o + 6) & 0x3fff) !== 0 || be16(b, o + 2) !== len) return -1;
+    l3 = 20;
+  } else if (v === 6) {
+    if (b[o + 6] !== TCP || len < 60 || be16(b, o + 4) !== len - 40) return -1;
+    l3 = 40;
+  } else {
+    return -1;
+  }
+  const thl = (b[o + l3 + 12]! >> 4) * 4;
+  const flags = b[o + l3 + 13]!;
+  if (thl < 20 || l3 + thl >= len || (flags & ~PSH) !== ACK) return -1;
+  // A partial checksum must be the TCP one: csum_start at the TCP header, csum_offset 16.
+  if (partial && (q.hdrs[h + 6]! | (q.hdrs[h + 7]! << 8)) !== l3) return -1;
+  if (partial && (q.hdrs[h + 8]! | (q.hdrs[h + 9]! << 8)) !== 16) return -1;
+  return l3;
+}
+
+/** Whether entry t continues the run whose previous member is p (same flow, in sequence, same everything else). */
+function follows(q: GroQueue, p: number, t: number, l3: number, gsoSize: number): boolean {
+  const a = q.bufs[p]!;
+  const ao = q.offs[p]!;
+  const b = q.bufs[t]!;
+  const bo = q.offs[t]!;
+  const thl = (a[ao + l3 + 12]! >> 4) * 4;
+  if ((b[bo + l3 + 12]! >> 4) * 4 !== thl) return false;
+  const aPay = q.lens[p]! - l3 - thl;
+  const bPay = q.lens[t]! - l3 - thl;
+  if (bPay <= 0 || bPay > gsoSize || aPay !== gsoSize) return false;
+  // The previous member must not have pushed: PSH ends a run.
+  if ((a[ao + l3 + 13]! & PSH) !== 0) return false;
+  if (l3 === 20) {
+    // Version/IHL, TOS; TTL, protocol; addresses. DF the same (fragments were refused by tcpAt).
+    if (a[ao + 1] !== b[bo + 1] || a[ao + 8] !== b[bo + 8] || (a[ao + 6]! & 0x40) !== (b[bo + 6]! & 0x40)) return false;
+    for (let i = 12; i < 20; i++) if (a[ao + i] !== b[bo + i]) return false;
+  } else {
+    // Version, traffic class, flow label; next header, hop limit; addresses.
+    for (let i = 0; i < 4; i++) if (a[ao + i] !== b[bo + i]) return false;
+    if (a[ao + 7] !== b[bo + 7]) return false;
+    for (let i = 8; i < 40; i++) if (a[ao + i] !== b[bo + i]) return false;
+  }
+  const at = ao + l3;
+  const bt = bo + l3;
+  // Ports; acknowledgement; window; options.
+  for (let i = 0; i < 4; i++) if (a[at + i] !== b[bt + i]) return false;
+  if (be32(a, at + 8) !== be32(b, bt + 8) || be16(a, at + 14) !== be16(b, bt + 14) || be16(a, at + 18) !== be16(b, bt + 18)) return false;
+  for (let i = 20; i < thl; i++) if (a[at + i] !== b[bt + i]) return false;
+  return be32(b, bt + 4) === ((be32(a, at + 4) + aPay) >>> 0);
+}
+
+/** The TCP checksum of entry k verifies (a partial one has nothing to verify yet: the local stack made it). */
+function checksumOk(q: GroQueue, k: number, l3: number, cs: Checksum): boolean {
+  if (q.hdrs[k * VNET_HDR_LEN] === F_NEEDS_CSUM) return true;
+  const b = q.bufs[k]!;
+  const o = q.offs[k]!;
+  const l4len = q.lens[k]! - l3;
+  const ps = l3 === 20 ? cs.sum16(b, o + 12, 8, TCP + l4len) : pseudoSum6(b, o + 8, o + 24, TCP, l4len);
+  return cs.sum16(b, o + l3, l4len, ps) === 0xffff;
+}
+
+/**
+ * Coalesces every run of two or more segments in `q` (see the file comment), compacting the queue.
+ * @returns how many entries were merged away (0: the queue is unchanged)
+ */
+export function coalesceTcp(q: GroQueue, cs: Checksum): number {
+  let removed = 0;
+  let w = 0; // write index after compaction
+  for (let k = 0; k < q.n; ) {
+    const l3 = tcpAt(q, k);
+    let end = k + 1; // one past the last member
+    if (l3 >= 0) {
+      const b = q.bufs[k]!;
+      const o = q.offs[k]!;
+      const thl = (b[o + l3 + 12]! >> 4) * 4;
+      const gsoSize = q.lens[k]! - l3 - thl;
+      let total = q.lens[k]!;
+      let valid = -1; // checksum of the head checked lazily: only when a second member exists
+      while (end < q.n && end - k < MAX_SEGS && tcpAt(q, end) === l3 && follows(q, end - 1, end, l3, gsoSize)) {
+        const pay = q.lens[end]! - l3 - thl;
+        if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
+        if (valid < 0) valid = checksumOk(q, k, l3, cs) ? 1 : 0;
+        if (valid === 0 || !checksumOk(q, end, l3, cs)) break;
+        total += pay;
+        end++;
+      }
+      if (end - k >= 2) {
+        // Append the members' payloads to the head, then fix its header.
+        let at = o + q.lens[k]!;
+        for (let m = k + 1; m < end; m++) {
+          const mb = q.bufs[m]!;
+          const mo = q.offs[m]! + l3 + thl;
+          const n = q.lens[m]! - l3 - thl;
+          b.set(mb.subarray(mo, mo + n), at);
+          at += n;
+        }
+        const last = q.bufs[end - 1]!;
+        b[o + l3 + 13] = last[q.offs[end - 1]! + l3 + 13]!; // PSH of the last
+        const l4len = total - l3;
+        let ps: number;
+        if (l3 === 20) {
+          b[o + 2] = total >>> 8;
+          b[o + 3] = total & 0xff;
+          b[o + 10] = 0;
+          b[o + 11] = 0;
+          const hc = finish(cs.sum16(b, o, 20, 0));
+          b[o + 10] = hc >>> 8;
+          b[o + 11] = hc & 0xff;
+          ps = pseudoSum4(be32(b, o + 12), be32(b, o + 16), TCP, l4len);
+        } else {
+          b[o + 4] = l4len >>> 8;
+          b[o + 5] = l4len & 0xff;
+          ps = pseudoSum6(b, o + 8, o + 24, TCP, l4len);
+        }
+        b[o + l3 + 16] = ps >>> 8;
+        b[o + l3 + 17] = ps & 0xff;
+        q.lens[k] = total;
+        const h = k * VNET_HDR_LEN;
+        const hd = q.hdrs;
+        hd[h] = F_NEEDS_CSUM;
+        hd[h + 1] = l3 === 20 ? GSO_TCPV4 : GSO_TCPV6;
+        hd[h + 2] = (l3 + thl) & 0xff;
+        hd[h + 3] = 0;
+        hd[h + 4] = gsoSize & 0xff;
+        hd[h + 5] = gsoSize >>> 8;
+        hd[h + 6] = l3;
+        hd[h + 7] = 0;
+        hd[h + 8] = 16;
+        hd[h + 9] = 0;
+        removed += end - k - 1;
+      }
+    }
+    if (w !== k) {
+      q.bufs[w] = q.bufs[k]!;
+      q.offs[w] = q.offs[k]!;
+      q.lens[w] = q.lens[k]!;
+      q.rows[w] = q.rows[k]!;
+      q.hdrs.copyWithin(w * VNET_HDR_LEN, k * VNET_HDR_LEN, k * VNET_HDR_LEN + VNET_HDR_LEN);
+    }
+    w++;
+    k = end;
+  }
+  q.n = w;
+  return removed;
+}

@@ -1,0 +1,234 @@
+/**
+ * The daemon's packet loop with offloads (devices with a virtio_net_hdr, in memory): a GSO
+ * super-packet crosses in one read and one write with its header mapped, plain TCP segments of one
+ * flow are coalesced into one GSO write (GRO on the write side) unless something about them
+ * differs, and a super-packet the translator does not take whole is cut in software.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkConfig } from '../../src/config/index.js';
+import { parseIPv4 as v4, parseIPv6 } from '../../src/address/index.js';
+import { pseudoSum4, pseudoSum6, sum16, WasmChecksum } from '../../src/checksum/index.js';
+import { memoryDevicePair, type Device, type MemoryDevice } from '../../src/io/index.js';
+import { buildPacket, type PacketSpec } from '../../src/packet/index.js';
+import { CounterBlock, G_GRO, G_GSO46, G_GSO64, G_SEG46 } from '../../src/service/counters.js';
+import { Dataplane, plainMemory, type PacketMemory } from '../../src/service/dataplane.js';
+import { F_NEEDS_CSUM, GSO_NONE, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4, PacketOffload, VNET_HDR_LEN } from '../../src/translate/index.js';
+
+const CONFIG = {
+  translator: { ipv4: '192.0.0.1', ipv6: 'fd00:ffff::1', lowestIpv6Mtu: 1280 },
+  fabric: { tun: 'xf' },
+  tenants: [{ name: 'blue', prefix: '2001:db8:b::/96', ipv4: ['10.0.0.0/8'], plat: '2001:db8:64::/96', tun: 'xb' }],
+};
+const HOST = v4('10.0.0.1');
+const FAR = v4('203.0.113.5');
+const FAR6 = parseIPv6('2001:db8:64::cb00:7105');
+const HOST6 = parseIPv6('2001:db8:b::a00:1');
+const be16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const be32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const payload = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
+const TS = Uint8Array.of(1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 7); // NOP NOP timestamps: options every segment shares
+
+interface Rig {
+  dp: Map<string, Dataplane>;
+  wire: Map<string, MemoryDevice>;
+  counters: Map<string, CounterBlock>;
+}
+
+function rig(memory: () => PacketMemory = () => plainMemory): Rig {
+  const devices = new Map<string, Device>();
+  const wire = new Map<string, MemoryDevice>();
+  for (const n of ['xf', 'xb']) {
+    const [dev, w] = memoryDevicePair({ names: [n, `${n}-wire`], mtu: 1500, vnetHdr: true });
+    devices.set(n, dev);
+    wire.set(n, w);
+  }
+  const dp = new Map<string, Dataplane>();
+  const counters = new Map<string, CounterBlock>();
+  for (const n of ['xf', 'xb']) {
+    const loaded = checkConfig(CONFIG);
+    const c = CounterBlock.create(loaded.table.size);
+    counters.set(n, c);
+    dp.set(n, new Dataplane(devices.get(n)!, { loaded, devices, counters: c }, memory()));
+  }
+  return { dp, wire, counters };
+}
+
+/** A packet as a device with IFF_VNET_HDR carries it: the header, then the packet. */
+function framed(o: PacketOffload | null, pkt: Uint8Array): Uint8Array {
+  const f = new Uint8Array(VNET_HDR_LEN + pkt.length);
+  (o ?? new PacketOffload()).store(f, 0);
+  f.set(pkt, VNET_HDR_LEN);
+  return f;
+}
+function unframe(f: Uint8Array): { o: PacketOffload; pkt: Uint8Array } {
+  const o = new PacketOffload();
+  o.load(f, 0);
+  return { o, pkt: f.subarray(VNET_HDR_LEN) };
+}
+
+function seg4(seq: number, n: number, flags = 0x10, seed = 1): Uint8Array {
+  return buildPacket({
+    ip: { version: 4, src: HOST, dst: FAR, ttl: 64, df: true, id: seq & 0xffff } as PacketSpec['ip'],
+    l4: { proto: 'tcp', srcPort: 40000, dstPort: 443, seq, ack: 5, flags, window: 500, options: TS },
+    payload: payload(n, seed),
+  });
+}
+function seg6(seq: number, n: number, flags = 0x10): Uint8Array {
+  return buildPacket({
+    ip: { version: 6, src: FAR6, dst: HOST6, hopLimit: 60 } as PacketSpec['ip'],
+    l4: { proto: 'tcp', srcPort: 443, dstPort: 40000, seq, ack: 5, flags, window: 500, options: TS },
+    payload: payload(n),
+  });
+}
+
+/** Completes a CHECKSUM_PARTIAL TCP packet the way the kernel will and says whether it then verifies. */
+function partialCompletes(pkt: Uint8Array, l3: number): boolean {
+  const q = pkt.slice();
+  const l4len = q.length - l3;
+  const ck = ~sum16(q, l3, l4len) & 0xffff;
+  q[l3 + 16] = ck >>> 8;
+  q[l3 + 17] = ck & 0xff;
+  const ps = l3 === 20 ? pseudoSum4(be32(q, 12), be32(q, 16), 6, l4len) : pseudoSum6(q, 8, 24, 6, l4len);
+  return sum16(q, l3, l4len, ps) === 0xffff;
+}
+
+/** A kernel-style TSO super-packet: headers once, CHECKSUM_PARTIAL. */
+function tso4(segs: number, mss: number): { pkt: Uint8Array; o: PacketOffload } {
+  const pkt = seg4(1000, segs * mss, 0x18);
+  const l4len = pkt.length - 20;
+  const ps = pseudoSum4(HOST, FAR, 6, l4len);
+  pkt[36] = ps >>> 8;
+  pkt[37] = ps & 0xff;
+  const o = new PacketOffload();
+  Object.assign(o, { flags: F_NEEDS_CSUM, gsoType: GSO_TCPV4, gsoSize: mss, hdrLen: 52, csumStart: 20, csumOffset: 16 });
+  return { pkt, o };
+}
+
+for (const [name, memory] of [
+  ['plain memory', () => plainMemory],
+  ['WASM arena', () => {
+    const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(1500, true) + 65536 });
+    return { checksum: cs, alloc: (len: number) => cs.arena(len) };
+  }],
+] as const) {
+  test(`${name}: a TSO super-packet from a tenant crosses in one read and one write as TCPV6 with the same gso_size`, () => {
+    const r = rig(memory);
+    const { pkt, o } = tso4(40, 1400);
+    r.wire.get('xb')!.send(framed(o, pkt));
+    assert.equal(r.dp.get('xb')!.runOnce(0), 1);
+    const out = r.wire.get('xf')!.receive()!;
+    assert.equal(r.wire.get('xf')!.receive(), undefined, 'one write');
+    const { o: h, pkt: p6 } = unframe(out);
+    assert.deepEqual([h.flags, h.gsoType, h.gsoSize, h.csumStart, h.csumOffset, h.hdrLen], [F_NEEDS_CSUM, GSO_TCPV6, 1400, 40, 16, 72]);
+    assert.equal(p6.length, 40 + 32 + 40 * 1400);
+    assert.ok(partialCompletes(p6, 40));
+    assert.deepEqual(p6.subarray(72), pkt.subarray(52), 'payload untouched');
+    assert.equal(r.counters.get('xb')!.cells[G_GSO46], 1);
+  });
+}
+
+test('GRO: nine plain segments of one flow leave as one TCPV4 super-packet (gso_size 1000, PSH of the last), and they were counted', () => {
+  const r = rig();
+  const wire = r.wire.get('xf')!;
+  for (let k = 0; k < 9; k++) wire.send(framed(null, seg6(5000 + k * 1000, k === 8 ? 300 : 1000, k === 8 ? 0x18 : 0x10)));
+  assert.equal(r.dp.get('xf')!.runOnce(0), 9);
+  const out = r.wire.get('xb')!.receive()!;
+  assert.equal(r.wire.get('xb')!.receive(), undefined, 'one write');
+  const { o, pkt } = unframe(out);
+  assert.deepEqual([o.flags, o.gsoType, o.gsoSize, o.csumStart, o.csumOffset, o.hdrLen], [F_NEEDS_CSUM, GSO_TCPV4, 1000, 20, 16, 52]);
+  assert.equal(be16(pkt, 2), pkt.length, 'IPv4 total length');
+  assert.equal(pkt.length, 20 + 32 + 8 * 1000 + 300);
+  assert.equal(sum16(pkt, 0, 20), 0xffff, 'IPv4 header checksum');
+  assert.equal(be32(pkt, 24), 5000, 'the first sequence number');
+  assert.equal(pkt[33], 0x18, 'PSH from the last segment');
+  assert.ok(partialCompletes(pkt, 20));
+  const data: number[] = [];
+  for (let k = 0; k < 9; k++) data.push(...payload(k === 8 ? 300 : 1000));
+  assert.deepEqual(pkt.subarray(52), Uint8Array.from(data));
+  assert.equal(r.counters.get('xf')!.cells[G_GRO], 8);
+  assert.equal(r.counters.get('xf')!.cells[G_GSO64], 0, 'nothing read as GSO');
+});
+
+test('GRO: single segments with CHECKSUM_PARTIAL (forwarded by the local stack) coalesce too, into one TCPV6 super-packet', () => {
+  const r = rig();
+  const wire = r.wire.get('xb')!;
+  for (let k = 0; k < 4; k++) {
+    const p = seg4(1000 + k * 1200, 1200);
+    const l4len = p.length - 20;
+    const ps = pseudoSum4(HOST, FAR, 6, l4len);
+    p[36] = ps >>> 8;
+    p[37] = ps & 0xff;
+    const o = new PacketOffload();
+    Object.assign(o, { flags: F_NEEDS_CSUM, csumStart: 20, csumOffset: 16 });
+    wire.send(framed(o, p));
+  }
+  r.dp.get('xb')!.runOnce(0);
+  const { o, pkt } = unframe(r.wire.get('xf')!.receive()!);
+  assert.equal(r.wire.get('xf')!.receive(), undefined, 'one write');
+  assert.deepEqual([o.gsoType, o.gsoSize, o.csumStart], [GSO_TCPV6, 1200, 40]);
+  assert.equal(pkt.length, 40 + 32 + 4 * 1200);
+  assert.ok(partialCompletes(pkt, 40));
+  assert.equal(r.counters.get('xb')!.cells[G_GRO], 3);
+});
+
+test('GRO stops where a run ends: a gap in sequence, a bad checksum, another flow, a PSH, a SYN; those pass on as plain packets', () => {
+  const r = rig();
+  const wire = r.wire.get('xb')!;
+  const bad = seg4(4000, 1000);
+  bad[60] = bad[60]! ^ 0xff; // payload corrupted: its checksum no longer verifies
+  const other = buildPacket({
+    ip: { version: 4, src: HOST, dst: FAR, ttl: 64, df: true } as PacketSpec['ip'],
+    l4: { proto: 'tcp', srcPort: 40001, dstPort: 443, seq: 5000, ack: 5, flags: 0x10, window: 500, options: TS },
+    payload: payload(1000),
+  });
+  const pkts = [
+    seg4(1000, 1000), seg4(2000, 1000), // run 1: 2 segments
+    seg4(3500, 1000), // gap: not 3000
+    bad, // bad checksum
+    other, // another flow (port)
+    seg4(5000, 1000, 0x18), seg4(6000, 1000), // PSH ends a run after it: two separate packets
+    seg4(7000, 0, 0x12), // SYN+ACK, no payload
+  ];
+  for (const p of pkts) wire.send(framed(null, p));
+  r.dp.get('xb')!.runOnce(0);
+  const outs: { o: PacketOffload; pkt: Uint8Array }[] = [];
+  for (let f = r.wire.get('xf')!.receive(); f !== undefined; f = r.wire.get('xf')!.receive()) outs.push(unframe(f));
+  assert.equal(outs.length, 7);
+  assert.deepEqual(outs.map((x) => x.o.gsoType), [GSO_TCPV6, GSO_NONE, GSO_NONE, GSO_NONE, GSO_NONE, GSO_NONE, GSO_NONE]);
+  assert.equal(outs[0]!.pkt.length, 40 + 32 + 2000);
+  // The corrupted segment is passed on as it came: its checksum still fails (nothing hid it).
+  const b = outs[2]!.pkt;
+  assert.notEqual(sum16(b, 40, b.length - 40, pseudoSum6(b, 8, 24, 6, b.length - 40)), 0xffff);
+  assert.equal(r.counters.get('xb')!.cells[G_GRO], 1);
+});
+
+test('a DF=0 USO super-packet whose datagrams do not fit the IPv6 path is cut in software, each datagram then fragmented; counted as segmented', () => {
+  const r = rig();
+  const pkt = buildPacket({
+    ip: { version: 4, src: HOST, dst: FAR, ttl: 64, df: false } as PacketSpec['ip'],
+    l4: { proto: 'udp', srcPort: 5000, dstPort: 53 },
+    payload: payload(3 * 1400),
+  });
+  const l4len = pkt.length - 20;
+  const ps = pseudoSum4(HOST, FAR, 17, l4len);
+  pkt[26] = ps >>> 8;
+  pkt[27] = ps & 0xff;
+  const o = new PacketOffload();
+  Object.assign(o, { flags: F_NEEDS_CSUM, gsoType: GSO_UDP_L4, gsoSize: 1400, hdrLen: 28, csumStart: 20, csumOffset: 6 });
+  r.wire.get('xb')!.send(framed(o, pkt));
+  r.dp.get('xb')!.runOnce(0);
+  const outs: Uint8Array[] = [];
+  for (let f = r.wire.get('xf')!.receive(); f !== undefined; f = r.wire.get('xf')!.receive()) outs.push(unframe(f).pkt);
+  // 1408-octet datagrams over lowestIpv6Mtu 1280: two fragments each.
+  assert.equal(outs.length, 6);
+  for (const p of outs) assert.ok(p.length <= 1280 && p[6] === 44, 'IPv6 fragments within 1280');
+  // Reassemble each datagram and check its UDP checksum over the IPv6 pseudo-header.
+  for (let d = 0; d < 3; d++) {
+    const parts = [...outs[2 * d]!.subarray(48), ...outs[2 * d + 1]!.subarray(48)];
+    const dg = Uint8Array.from(parts);
+    assert.equal(be16(dg, 4), 1408);
+    assert.equal(sum16(dg, 0, dg.length, pseudoSum6(outs[2 * d]!, 8, 24, 17, dg.length)), 0xffff, `datagram ${d}`);
+  }
+  assert.equal(r.counters.get('xb')!.cells[G_SEG46], 1);
+});
