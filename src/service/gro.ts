@@ -16,6 +16,7 @@
  */
 import { finish, pseudoSum4, pseudoSum6, type Checksum } from '../checksum/index.js';
 import { F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6, VNET_HDR_LEN } from '../translate/index.js';
+import { moveBytes } from '../translate/bytes.js';
 
 /** The queue fields coalescing rewrites: entries [0, n). */
 export interface GroQueue {
@@ -146,7 +147,7 @@ export function coalesceTcp(q: GroQueue, cs: Checksum): number {
           const mb = q.bufs[m]!;
           const mo = q.offs[m]! + l3 + thl;
           const n = q.lens[m]! - l3 - thl;
-          b.set(mb.subarray(mo, mo + n), at);
+          moveBytes(mb, mo, b, at, n);
           at += n;
         }
         const last = q.bufs[end - 1]!;

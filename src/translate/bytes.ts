@@ -10,6 +10,24 @@ export function copyBytes(src: Uint8Array, so: number, dst: Uint8Array, dO: numb
   for (let i = 0; i < n; i++) dst[dO + i] = src[so + i]!;
 }
 
+/** A view of a whole ArrayBuffer (the WASM memory every packet slot lives in), made once per buffer. */
+let whole: Uint8Array | null = null;
+
+/**
+ * Copies `n` octets from `src[so..]` to `dst[dO..]` with memmove speed and no allocation when both
+ * views share one buffer (the packet slots of a WASM arena do): copyWithin on a view of the whole
+ * buffer, made once. Otherwise a plain loop. Overlapping regions are fine in the first case only.
+ */
+export function moveBytes(src: Uint8Array, so: number, dst: Uint8Array, dO: number, n: number): void {
+  if (src.buffer === dst.buffer && src.buffer instanceof ArrayBuffer) {
+    if (whole === null || whole.buffer !== src.buffer) whole = new Uint8Array(src.buffer);
+    const from = src.byteOffset + so;
+    whole.copyWithin(dst.byteOffset + dO, from, from + n);
+    return;
+  }
+  copyBytes(src, so, dst, dO, n);
+}
+
 // The packet views' own big-endian helpers, shared rather than written again.
 export { be16, put16, put32 } from '../packet/bytes.js';
 

@@ -19,7 +19,7 @@
  * (`segment`), and those go through the normal path.
  */
 import { fold, finish, type Checksum } from '../checksum/index.js';
-import { be16, put16 } from './bytes.js';
+import { be16, moveBytes, put16 } from './bytes.js';
 
 /** Octets of struct virtio_net_hdr (without num_buffers). */
 export const VNET_HDR_LEN = 10;
@@ -181,8 +181,8 @@ export function segment(buf: Uint8Array, off: number, len: number, l4: number, o
     const p = at + headroom;
     const plen = hl + dlen;
     if (p + plen > out.length) return 'offload-too-many-segments';
-    out.set(buf.subarray(off, off + hl), p);
-    out.set(buf.subarray(off + hl + k * mss, off + hl + k * mss + dlen), p + hl);
+    moveBytes(buf, off, out, p, hl);
+    moveBytes(buf, off + hl + k * mss, out, p + hl, dlen);
     const l4len = plen - l4;
     let pseudo: number;
     if (v4) {
