@@ -283,6 +283,7 @@ export class Translate6to4 {
         first &&
         !ip.hasFragment() &&
         !this.hairpin &&
+        IPV4_HEADER_LEN + upLen <= 0xffff &&
         (tcp || proto === IPPROTO_UDP) &&
         ol.partial &&
         ol.csumStart === upOff - off &&
