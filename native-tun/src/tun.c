@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -29,6 +30,8 @@
 #include <unistd.h>
 
 #include <node_api.h>
+
+#include "uring.h"
 
 /* How long writeBatch waits for the queue to drain when the kernel says EAGAIN. */
 #define WRITE_STALL_MS 10
@@ -243,6 +246,65 @@ static napi_value tun_set_offload(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Per-thread state (napi instance data: every worker thread has its own env): the io_uring ring,
+ * made on first use, with its iovec and result arrays, and how many reads the next batch submits.
+ */
+struct env_state {
+  struct uring *ring;
+  int ring_errno; /* why the ring could not be made, once tried */
+  int32_t want;
+  struct iovec iov[2 * URING_DEPTH];
+  int32_t res[URING_DEPTH];
+};
+
+static void free_state(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  struct env_state *st = data;
+  uring_free(st->ring);
+  free(st);
+}
+
+static struct env_state *env_state(napi_env env) {
+  void *data = NULL;
+  if (napi_get_instance_data(env, &data) == napi_ok && data != NULL) return data;
+  struct env_state *st = calloc(1, sizeof *st);
+  if (st == NULL) return NULL;
+  st->want = 8;
+  if (napi_set_instance_data(env, st, free_state, NULL) != napi_ok) {
+    free(st);
+    return NULL;
+  }
+  return st;
+}
+
+/* The calling thread's ring, or NULL (st->ring_errno says why). */
+static struct uring *ring_of(struct env_state *st) {
+  if (st->ring == NULL && st->ring_errno == 0) {
+    st->ring = uring_new();
+    if (st->ring == NULL) st->ring_errno = errno ? errno : ENOSYS;
+  }
+  return st->ring;
+}
+
+/* uringProbe() -> null when io_uring works on this thread, else the errno name (ENOSYS, EPERM...). */
+static napi_value tun_uring_probe(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value res;
+  struct env_state *st = env_state(env);
+  if (st == NULL) {
+    CHECK(napi_create_string_utf8(env, "ENOMEM", NAPI_AUTO_LENGTH, &res));
+    return res;
+  }
+  if (ring_of(st) != NULL) {
+    CHECK(napi_get_null(env, &res));
+    return res;
+  }
+  CHECK(napi_create_string_utf8(env, errno_name(st->ring_errno), NAPI_AUTO_LENGTH, &res));
+  return res;
+}
+
 /* Optional trailing Uint8Array of virtio_net_hdr slots: argv[i] undefined -> NULL. */
 static bool get_hdrs(napi_env env, napi_value v, uint8_t **data, size_t *len) {
   napi_valuetype t;
@@ -437,7 +499,7 @@ static int64_t now_ns(void) {
  * SLEPT_NS) it reads one. 0 means the timeout passed. An error after some packets were read
  * returns those; the next call reports it.
  */
-static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
+static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) {
   napi_value argv[7], res;
   if (!get_args_opt(env, info, 6, 7, argv)) return NULL;
   int32_t fd, headroom, max, timeout;
@@ -472,6 +534,55 @@ static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
       return throw_errno(env, "poll", name, -w);
     }
     int32_t limit = now_ns() - t0 > SLEPT_NS ? 1 : max;
+    struct env_state *st = uring && w > 0 && limit > 1 ? env_state(env) : NULL;
+    struct uring *ring = st != NULL ? ring_of(st) : NULL;
+    if (ring != NULL) {
+      /* One io_uring_enter for the whole batch. An empty queue answers -EAGAIN at once (O_NONBLOCK);
+       * a packet that slips in after such an answer lands in a later slot, leaving size 0 (a hole)
+       * before it. How many reads to submit adapts: double after a batch that filled, else what
+       * came plus a few, so an idle queue does not pay 64 empty reads per packet. */
+      int32_t n = st->want < limit ? st->want : limit;
+      if (n > URING_DEPTH) n = URING_DEPTH;
+      for (int32_t i = 0; i < n; i++) {
+        napi_value b;
+        uint8_t *data;
+        size_t len;
+        CHECK(napi_get_element(env, argv[1], (uint32_t)i, &b));
+        if (!get_u8(env, b, &data, &len)) return NULL;
+        if ((size_t)headroom >= len) return throw_range(env, "native-tun: headroom leaves no room in a buffer");
+        if (hdrs != NULL) {
+          st->iov[2 * i] = (struct iovec){hdrs + (size_t)i * VNET_HDR_LEN, VNET_HDR_LEN};
+          st->iov[2 * i + 1] = (struct iovec){data + headroom, len - (size_t)headroom};
+        } else {
+          st->iov[i] = (struct iovec){data + headroom, len - (size_t)headroom};
+        }
+      }
+      int rc = uring_rw(ring, false, fd, st->iov, hdrs != NULL, n, false, st->res);
+      if (rc < 0) {
+        char name[IFNAMSIZ + 8];
+        fd_name(fd, name);
+        return throw_errno(env, "io_uring_enter", name, -rc);
+      }
+      int32_t got = 0, err = 0;
+      for (int32_t i = 0; i < n; i++) {
+        int32_t r = st->res[i];
+        if (r > 0 && (hdrs == NULL || r >= VNET_HDR_LEN)) {
+          sizes[i] = hdrs != NULL ? r - VNET_HDR_LEN : r;
+          count = i + 1;
+          got++;
+        } else {
+          sizes[i] = 0;
+          if (r < 0 && r != -EAGAIN && err == 0) err = -r;
+        }
+      }
+      if (count == 0 && err != 0) {
+        char name[IFNAMSIZ + 8];
+        fd_name(fd, name);
+        return throw_errno(env, "read", name, err);
+      }
+      st->want = got == n ? (n * 2 < URING_DEPTH ? n * 2 : URING_DEPTH) : got + 4;
+      w = 0; /* done */
+    }
     while (w > 0 && count < limit) {
       napi_value b;
       uint8_t *data;
@@ -503,6 +614,12 @@ static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
   return res;
 }
 
+static napi_value tun_read_batch(napi_env env, napi_callback_info info) { return read_batch(env, info, false); }
+
+/* readBatchUring: readBatch with one io_uring_enter per batch instead of a read(2) per packet;
+ * sizes[i] may be 0 for a slot that got nothing (a hole) before a later one that did. */
+static napi_value tun_read_batch_uring(napi_env env, napi_callback_info info) { return read_batch(env, info, true); }
+
 /*
  * writeBatch(fd, bufs, offs, lens, count[, hdrs]) -> written
  * With hdrs: each packet is preceded by hdrs[10*i .. 10*i+10) in one writev(2).
@@ -510,7 +627,7 @@ static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
  * WRITE_STALL_MS for room, then returns how many went out. An error after some packets were
  * written returns that count; the next call (starting at the failed packet) reports it.
  */
-static napi_value tun_write_batch(napi_env env, napi_callback_info info) {
+static napi_value write_batch(napi_env env, napi_callback_info info, bool uring) {
   napi_value argv[6], res;
   if (!get_args_opt(env, info, 5, 6, argv)) return NULL;
   int32_t fd, count;
@@ -535,6 +652,57 @@ static napi_value tun_write_batch(napi_env env, napi_callback_info info) {
 
   int32_t i = 0;
   bool stalled = false;
+  struct env_state *st = uring && count > 1 ? env_state(env) : NULL;
+  struct uring *ring = st != NULL ? ring_of(st) : NULL;
+  while (ring != NULL && i < count) {
+    /* Linked writevs in one io_uring_enter: after a failure the rest are cancelled, so what went
+     * out is a prefix, in order, as with write(2) one by one. */
+    int32_t n = count - i < URING_DEPTH ? count - i : URING_DEPTH;
+    for (int32_t k = 0; k < n; k++) {
+      napi_value b;
+      uint8_t *data;
+      size_t len;
+      int32_t j = i + k;
+      CHECK(napi_get_element(env, argv[1], (uint32_t)j, &b));
+      if (!get_u8(env, b, &data, &len)) return NULL;
+      if (offs[j] < 0 || lens[j] < 0 || (size_t)offs[j] + (size_t)lens[j] > len)
+        return throw_range(env, "native-tun: offs[i] + lens[i] must lie inside bufs[i]");
+      if (hdrs != NULL) {
+        st->iov[2 * k] = (struct iovec){hdrs + (size_t)j * VNET_HDR_LEN, VNET_HDR_LEN};
+        st->iov[2 * k + 1] = (struct iovec){data + offs[j], (size_t)lens[j]};
+      } else {
+        st->iov[k] = (struct iovec){data + offs[j], (size_t)lens[j]};
+      }
+    }
+    int rc = uring_rw(ring, true, fd, st->iov, hdrs != NULL, n, true, st->res);
+    if (rc < 0) {
+      char name[IFNAMSIZ + 8];
+      fd_name(fd, name);
+      return throw_errno(env, "io_uring_enter", name, -rc);
+    }
+    int32_t k = 0;
+    while (k < n && st->res[k] >= 0) k++;
+    i += k;
+    if (k == n) {
+      stalled = false;
+      continue;
+    }
+    int err = -st->res[k];
+    if (err == EINTR) continue;
+    if (err == EAGAIN && !stalled) {
+      stalled = true;
+      if (wait_fd(fd, POLLOUT, WRITE_STALL_MS) > 0) continue;
+      break;
+    }
+    if (err == EAGAIN || i > 0) break;
+    char name[IFNAMSIZ + 8];
+    fd_name(fd, name);
+    return throw_errno(env, "write", name, err);
+  }
+  if (ring != NULL) {
+    CHECK(napi_create_int32(env, i, &res));
+    return res;
+  }
   while (i < count) {
     napi_value b;
     uint8_t *data;
@@ -572,6 +740,11 @@ static napi_value tun_write_batch(napi_env env, napi_callback_info info) {
   return res;
 }
 
+static napi_value tun_write_batch(napi_env env, napi_callback_info info) { return write_batch(env, info, false); }
+
+/* writeBatchUring: writeBatch with one io_uring_enter per batch (linked writevs). */
+static napi_value tun_write_batch_uring(napi_env env, napi_callback_info info) { return write_batch(env, info, true); }
+
 NAPI_MODULE_INIT() {
   static const struct {
     const char *name;
@@ -581,6 +754,8 @@ NAPI_MODULE_INIT() {
       {"getMtu", tun_get_mtu},    {"setUp", tun_set_up},           {"close", tun_close},
       {"readBatch", tun_read_batch}, {"writeBatch", tun_write_batch},
       {"setOwner", tun_set_owner},   {"setGroup", tun_set_group},   {"setOffload", tun_set_offload},
+      {"readBatchUring", tun_read_batch_uring}, {"writeBatchUring", tun_write_batch_uring},
+      {"uringProbe", tun_uring_probe},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

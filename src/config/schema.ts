@@ -121,6 +121,11 @@ export const ioSchema = z.strictObject({
    * run on). The kernel's flow hash keeps each flow on one queue.
    */
   queues: z.number().int().min(1).max(64).optional(),
+  /**
+   * Each batch of reads, and each batch of writes to a device, in one io_uring_enter(2) instead of
+   * a system call per packet (where io_uring works; else the system calls).
+   */
+  uring: z.boolean().default(false),
 });
 
 /** The whole file. */

@@ -36,6 +36,8 @@ export interface Device {
    * Reads up to `max` packets, waiting at most `timeoutMs` (milliseconds) for the first.
    * Packet i lands at `bufs[i][headroom ..]`, its length in octets in `sizes[i]`. A packet longer
    * than `bufs[i].length - headroom` is cut to fit (as the kernel does), so size buffers for the MTU.
+   * `sizes[i]` 0 (no IP packet is empty) marks a slot that got nothing, before a later one that did
+   * (batched I/O through io_uring): skip it.
    * @returns how many packets were read; 0 on timeout.
    * @example
    *   const n = dev.readBatch(bufs, sizes, 20, bufs.length, 100);

@@ -30,6 +30,12 @@ export interface NativeTun {
   close(fd: number): void;
   readBatch(fd: number, bufs: Uint8Array[], sizes: Int32Array, headroom: number, maxCount: number, timeoutMs: number, hdrs?: Uint8Array): number;
   writeBatch(fd: number, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
+  /** readBatch with one io_uring_enter per batch; sizes[i] 0 marks a slot that got nothing before a later one that did. */
+  readBatchUring(fd: number, bufs: Uint8Array[], sizes: Int32Array, headroom: number, maxCount: number, timeoutMs: number, hdrs?: Uint8Array): number;
+  /** writeBatch with one io_uring_enter per batch (linked writevs: a prefix goes out, in order). */
+  writeBatchUring(fd: number, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
+  /** null when io_uring works on the calling thread, else the errno name. */
+  uringProbe(): string | null;
 }
 
 /** TUNSETOFFLOAD bits (linux/if_tun.h). */
@@ -76,6 +82,12 @@ export interface TunOpenOptions {
   /** IFF_MULTI_QUEUE: open one more queue of the device each call (one per worker). */
   multiQueue?: boolean;
   /**
+   * Batch each readBatch/writeBatch into one io_uring_enter(2) instead of a read(2)/write(2) per
+   * packet (raw io_uring, no library). Falls back to the system calls where io_uring is missing or
+   * forbidden. Default false.
+   */
+  uring?: boolean;
+  /**
    * Offloads: IFF_VNET_HDR (each packet with a struct virtio_net_hdr, see Device.vnetHdr) and
    * TUNSETOFFLOAD with TUN_OFFLOADS, so the kernel hands over GSO super-packets of up to 64 KiB
    * with partial checksums and takes them back. Default false, which also clears offloads an
@@ -118,6 +130,8 @@ export class TunDevice implements Device {
     readonly vnetHdr: boolean,
     /** TUN_F_* offloads in force. */
     readonly offloads: number,
+    /** Batches go through io_uring. */
+    readonly uring = false,
   ) {}
 
   /**
@@ -142,7 +156,7 @@ export class TunDevice implements Device {
       native.setPersist(fd, options.persist !== false);
       if (options.mtu !== undefined) native.setMtu(actual, options.mtu);
       if (options.up !== false) native.setUp(actual);
-      return new TunDevice(native, fd, actual, native.getMtu(actual), vnet, offloads);
+      return new TunDevice(native, fd, actual, native.getMtu(actual), vnet, offloads, options.uring === true && native.uringProbe() === null);
     } catch (err) {
       native.close(fd);
       throw err;
@@ -151,12 +165,14 @@ export class TunDevice implements Device {
 
   readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device closed');
-    return this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, this.vnetHdr ? hdrs : undefined);
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring ? this.native.readBatchUring(this.fd, bufs, sizes, headroom, max, timeoutMs, h) : this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, h);
   }
 
   writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device closed');
-    return this.native.writeBatch(this.fd, bufs, offs, lens, count, this.vnetHdr ? hdrs : undefined);
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring ? this.native.writeBatchUring(this.fd, bufs, offs, lens, count, h) : this.native.writeBatch(this.fd, bufs, offs, lens, count, h);
   }
 
   /** TUNSETPERSIST on this queue's fd: false lets the interface vanish when its last fd closes. */

@@ -49,6 +49,7 @@ export interface DaemonOptions {
 export interface IoPlan {
   readonly offload: boolean;
   readonly queues: number;
+  readonly uring: boolean;
   /** Which queue of the device this open is (0 first). */
   readonly queue: number;
 }
@@ -89,15 +90,15 @@ function defaultOpen(name: string, io: IoPlan): OpenDevice {
 }
 
 /** The `io:` section as the daemon runs it. */
-export function ioPlan(config: DaemonPlan['loaded']['config']): { offload: boolean; queues: number } {
-  return { offload: config.io.offload, queues: config.io.queues ?? availableParallelism() };
+export function ioPlan(config: DaemonPlan['loaded']['config']): { offload: boolean; queues: number; uring: boolean } {
+  return { offload: config.io.offload, queues: config.io.queues ?? availableParallelism(), uring: config.io.uring };
 }
 
-function handlesOf(devs: readonly OpenDevice[]): DeviceHandle[] {
+function handlesOf(devs: readonly OpenDevice[], uring: boolean): DeviceHandle[] {
   const byName = new Map<string, DeviceHandle & { fds: number[] }>();
   for (const d of devs) {
     const h = byName.get(d.name);
-    if (h === undefined) byName.set(d.name, { name: d.name, fd: d.fd, fds: [d.fd], mtu: d.mtu, vnetHdr: d.vnetHdr === true });
+    if (h === undefined) byName.set(d.name, { name: d.name, fd: d.fd, fds: [d.fd], mtu: d.mtu, vnetHdr: d.vnetHdr === true, uring });
     else h.fds.push(d.fd);
   }
   return [...byName.values()];
@@ -117,7 +118,7 @@ export class Daemon {
   /** The `user:` the daemon dropped to, whose uid and gid own every device it opens. */
   private user: { uid: number; gid: number } | undefined;
   /** `io:` as started; fixed for the life of the process. */
-  private io = { offload: false, queues: 1 };
+  private io = { offload: false, queues: 1, uring: false };
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger;
@@ -158,7 +159,7 @@ export class Daemon {
       dropPrivileges(user);
       this.log.info({ user: user.name, uid: user.uid, gid: user.gid }, 'dropped privileges');
     }
-    const handles = handlesOf(opened);
+    const handles = handlesOf(opened, io.uring);
     const ready: Promise<FromWorker>[] = [];
     opened.forEach((d, i) => ready.push(this.spawn(d, i % io.queues, handles)));
     const first = await Promise.all(ready);
@@ -170,6 +171,7 @@ export class Daemon {
         workers: this.running.size,
         offload: io.offload,
         queues: io.queues,
+        uring: io.uring,
         metrics: this.server === undefined ? null : config.metrics.listen,
         wasm: first.every((m) => m.type === 'ready' && m.wasm),
       },
@@ -241,7 +243,7 @@ export class Daemon {
       return false;
     }
     const io = ioPlan(plan.loaded.config);
-    for (const k of ['offload', 'queues'] as const) {
+    for (const k of ['offload', 'queues', 'uring'] as const) {
       if (io[k] !== this.io[k]) {
         this.metrics.reloads.inc({ outcome: 'error' });
         this.log.error(
@@ -273,7 +275,7 @@ export class Daemon {
     for (const d of plan.devices) {
       for (let q = 0; q < io.queues; q++) queues.push(this.running.get(keyOf(d.name, q))?.dev ?? added.find((a, i) => a.name === d.name && i % io.queues === q)!);
     }
-    const handles = handlesOf(queues);
+    const handles = handlesOf(queues, io.uring);
     const names = plan.loaded.table.names;
     const acks: Promise<void>[] = [];
     for (const r of this.running.values()) {

@@ -238,8 +238,10 @@ export class Dataplane {
     const ol = this.translator!.offload;
     for (let i = 0; i < n; i++) {
       const buf = this.slots[i]!;
+      const len = this.sizes[i]!;
+      if (len === 0) continue; // a slot io_uring left empty (the Device contract's hole)
       if (vnet) ol.load(this.inHdrs, i * VNET_HDR_LEN);
-      if (this.handle(buf, HEADROOM, this.sizes[i]!)) this.flush();
+      if (this.handle(buf, HEADROOM, len)) this.flush();
     }
     ol.clear();
     this.flush();

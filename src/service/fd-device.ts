@@ -20,24 +20,32 @@ export interface DeviceHandle {
   readonly mtu: number;
   /** Opened with IFF_VNET_HDR (io.offload). */
   readonly vnetHdr: boolean;
+  /** Batch reads and writes through io_uring (io.uring). */
+  readonly uring?: boolean;
 }
 
 export class FdDevice implements Device {
   private readonly native: NativeTun;
   private closed = false;
 
-  constructor(readonly fd: number, readonly name: string, readonly mtu: number, readonly vnetHdr = false) {
+  /** io_uring asked for and working on this thread (probed once per worker, at construction). */
+  readonly uring: boolean;
+
+  constructor(readonly fd: number, readonly name: string, readonly mtu: number, readonly vnetHdr = false, uring = false) {
     this.native = loadNativeTun();
+    this.uring = uring && this.native.uringProbe() === null;
   }
 
   readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device released');
-    return this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, this.vnetHdr ? hdrs : undefined);
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring ? this.native.readBatchUring(this.fd, bufs, sizes, headroom, max, timeoutMs, h) : this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, h);
   }
 
   writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device released');
-    return this.native.writeBatch(this.fd, bufs, offs, lens, count, this.vnetHdr ? hdrs : undefined);
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring ? this.native.writeBatchUring(this.fd, bufs, offs, lens, count, h) : this.native.writeBatch(this.fd, bufs, offs, lens, count, h);
   }
 
   /** Stop using the fd (it stays open: the main thread owns it). */
