@@ -232,7 +232,11 @@ tun_down() {
 
 wait_log() { # wait_log FILE PATTERN WHAT: up to 10 s for PATTERN in FILE, else fail
   local i
-  for i in $(seq 100); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+  for i in $(seq 100); do
+    grep -q "$2" "$1" && return 0
+    kill -0 "$XPID" 2>/dev/null || break   # exited (e.g. refused its configuration)
+    sleep 0.1
+  done
   cat "$1" >&2
   echo "run.sh: $3 not ready" >&2
   exit 1
