@@ -83,6 +83,9 @@ write_config() {
     done
     echo "fabric: { tun: $FABRIC_TUN }"
     echo "metrics: { listen: \"$METRICS\" }"
+    # XL_OFFLOAD=false|true and XL_QUEUES=N pick the daemon's io: section (default: offloads on,
+    # one queue per core).
+    [[ -z ${XL_OFFLOAD:-}${XL_QUEUES:-} ]] || echo "io: { ${XL_OFFLOAD:+offload: $XL_OFFLOAD}${XL_OFFLOAD:+${XL_QUEUES:+, }}${XL_QUEUES:+queues: $XL_QUEUES} }"
   } >"$f"
 }
 
@@ -130,7 +133,8 @@ up() {
       in_host "$h" ip link set "$t" up
 
       # The tenant's TUN, persistent, so routes can point at it before the daemon opens it.
-      in_host "$h" ip tuntap add mode tun name "xlat-$t"
+      # multi_queue: the daemon opens one queue per worker (io.queues).
+      in_host "$h" ip tuntap add mode tun multi_queue name "xlat-$t"
       in_host "$h" sysctl -qw "net.ipv6.conf.xlat-$t.disable_ipv6=1"   # IPv4 side: no ND/MLD noise
       in_host "$h" ip link set "xlat-$t" up
       # Policy routing instead of VRFs: the interface a packet came in on picks the table.
@@ -141,7 +145,7 @@ up() {
     done
 
     # The fabric TUN: the daemon's IPv6 side.
-    in_host "$h" ip tuntap add mode tun name "$FABRIC_TUN"
+    in_host "$h" ip tuntap add mode tun multi_queue name "$FABRIC_TUN"
     # No link-local address: no router solicitations go into the translator (they would only
     # be counted as drops); routed IPv6 needs none on a TUN. Two MLD reports from :: still go
     # in when the link comes up; the daemon counts them as 64.not-ours.

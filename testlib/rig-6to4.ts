@@ -8,6 +8,7 @@ import { checkConfig } from '../src/config/index.js';
 import { Translate6to4, REASONS_64 } from '../src/translate/6to4.js';
 import { Verdict, TO_IPV4 } from '../src/translate/verdict.js';
 import { SCRATCH_LEN, type TranslateContext } from '../src/translate/context.js';
+import { PacketOffload } from '../src/translate/offload.js';
 import { buildPacket, buildFragments, emitIPv4, type PacketSpec, type Ipv6Ext } from '../src/packet/index.js';
 import { parseIPv4, parseIPv6 } from '../src/address/index.js';
 import { referenceChecksum, WasmChecksum, type Checksum } from '../src/checksum/index.js';
@@ -40,7 +41,7 @@ export interface Rig {
 }
 export function rig(env: Env = REF, translator: Record<string, unknown> = {}): Rig {
   const { table, translator: options } = checkConfig({ ...CONFIG, translator: { ...CONFIG.translator, ...translator } });
-  const ctx: TranslateContext = { table, options, checksum: env.checksum, scratch: env.scratch };
+  const ctx: TranslateContext = { table, options, checksum: env.checksum, scratch: env.scratch, offload: new PacketOffload() };
   const t = new Translate6to4(ctx);
   t.nextIdent = 0x1234;
   return { t, env, tenant: (n) => table.indexOf(n) };

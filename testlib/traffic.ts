@@ -33,10 +33,20 @@ const arg = (i: number): string => {
 };
 const print = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + '\n');
 
+/** Attaches to a TUN as it was created: single-queue, or (EINVAL) multi-queue as scripts/topology.sh makes them. */
+function attach(name: string): TunDevice {
+  try {
+    return TunDevice.open(name, { create: true });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EINVAL') throw e;
+    return TunDevice.open(name, { create: true, multiQueue: true });
+  }
+}
+
 async function main(): Promise<void> {
   switch (cmd) {
     case 'tun-read': {
-      const dev = TunDevice.open(arg(0), { create: true });
+      const dev = attach(arg(0));
       const want = Number(arg(1));
       const deadline = Date.now() + Number(arg(2));
       const version = args[3] === undefined ? 0 : Number(args[3]);
@@ -58,7 +68,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'tun-write': {
-      const dev = TunDevice.open(arg(0), { create: true });
+      const dev = attach(arg(0));
       const pkts = args.slice(1).map((h) => Buffer.from(h, 'hex'));
       const n = dev.writeBatch(pkts, new Int32Array(pkts.length), Int32Array.from(pkts, (p) => p.length), pkts.length);
       dev.close();

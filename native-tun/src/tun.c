@@ -4,7 +4,7 @@
  * C does the system calls; JavaScript owns every buffer. Packets are read into and written from
  * Uint8Arrays the caller passes (views into a WebAssembly.Memory work), so nothing here allocates
  * per packet. Interfaces: linux/if_tun.h (TUNSETIFF, TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP,
- * TUNGETIFF) and netdevice(7)
+ * TUNGETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE, TUNSETOFFLOAD) and netdevice(7)
  * (SIOCSIFMTU, SIOCGIFMTU, SIOCGIFFLAGS, SIOCSIFFLAGS).
  *
  * Errors are thrown as Error objects whose `code` is the errno name (EPERM, EBUSY, ...) and whose
@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +79,18 @@ static void fd_name(int fd, char out[IFNAMSIZ + 8]) {
   } else {
     snprintf(out, IFNAMSIZ + 8, "fd %d", fd);
   }
+}
+
+/* At least `want` arguments into argv; with `cap` > want, the optional ones after them are
+ * filled in (undefined when absent). */
+static bool get_args_opt(napi_env env, napi_callback_info info, size_t want, size_t cap, napi_value *argv) {
+  size_t argc = cap;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
+  if (argc < want) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "native-tun: missing arguments");
+    return false;
+  }
+  return true;
 }
 
 static bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
@@ -154,26 +167,35 @@ static bool get_i32s(napi_env env, napi_value v, int32_t **data, size_t *len, co
 
 static int ctl_socket(void) { return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); }
 
-/* open(name, { multiQueue }) -> { fd, name } */
+/* Octets of struct virtio_net_hdr (linux/virtio_net.h) in front of every packet with vnetHdr. */
+#define VNET_HDR_LEN 10
+
+static bool get_flag(napi_env env, napi_value obj, const char *key, bool *out) {
+  bool has;
+  napi_value v;
+  *out = false;
+  if (napi_has_named_property(env, obj, key, &has) != napi_ok) return false;
+  if (!has) return true;
+  return napi_get_named_property(env, obj, key, &v) == napi_ok && napi_coerce_to_bool(env, v, &v) == napi_ok &&
+         napi_get_value_bool(env, v, out) == napi_ok;
+}
+
+/* open(name, { multiQueue, vnetHdr }) -> { fd, name }
+ * vnetHdr: IFF_VNET_HDR with a 10-octet little-endian struct virtio_net_hdr before each packet,
+ * both ways (TUNSETVNETHDRSZ, TUNSETVNETLE). Offloads are switched with setOffload. */
 static napi_value tun_open(napi_env env, napi_callback_info info) {
   napi_value argv[2], res, v;
   if (!get_args(env, info, 2, argv)) return NULL;
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
   if (!get_ifname(env, argv[0], "TUNSETIFF", ifr.ifr_name)) return NULL;
-  bool multi = false;
+  bool multi = false, vnet = false;
   napi_valuetype t;
   CHECK(napi_typeof(env, argv[1], &t));
   if (t == napi_object) {
-    bool has;
-    CHECK(napi_has_named_property(env, argv[1], "multiQueue", &has));
-    if (has) {
-      CHECK(napi_get_named_property(env, argv[1], "multiQueue", &v));
-      CHECK(napi_coerce_to_bool(env, v, &v));
-      CHECK(napi_get_value_bool(env, v, &multi));
-    }
+    if (!get_flag(env, argv[1], "multiQueue", &multi) || !get_flag(env, argv[1], "vnetHdr", &vnet)) return NULL;
   }
-  ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (multi ? IFF_MULTI_QUEUE : 0);
+  ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (multi ? IFF_MULTI_QUEUE : 0) | (vnet ? IFF_VNET_HDR : 0);
 
   int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return throw_errno(env, "open /dev/net/tun for", ifr.ifr_name, errno);
@@ -184,12 +206,51 @@ static napi_value tun_open(napi_env env, napi_callback_info info) {
     close(fd);
     return throw_errno(env, "TUNSETIFF", name[0] ? name : "(any)", err);
   }
+  if (vnet) {
+    int sz = VNET_HDR_LEN, le = 1;
+    if (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) {
+      int err = errno;
+      close(fd);
+      return throw_errno(env, "TUNSETVNETHDRSZ", ifr.ifr_name, err);
+    }
+    /* Little-endian fields whatever the host; kernels without the ioctl are little-endian hosts' default. */
+    if (ioctl(fd, TUNSETVNETLE, &le) < 0 && errno != EINVAL && errno != ENOTTY) {
+      int err = errno;
+      close(fd);
+      return throw_errno(env, "TUNSETVNETLE", ifr.ifr_name, err);
+    }
+  }
   CHECK(napi_create_object(env, &res));
   CHECK(napi_create_int32(env, fd, &v));
   CHECK(napi_set_named_property(env, res, "fd", v));
   CHECK(napi_create_string_utf8(env, ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ), &v));
   CHECK(napi_set_named_property(env, res, "name", v));
   return res;
+}
+
+/* setOffload(fd, flags): TUNSETOFFLOAD with TUN_F_* bits (0 switches every offload off). */
+static napi_value tun_set_offload(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  int32_t fd, flags;
+  if (!get_i32(env, argv[0], &fd, "fd") || !get_i32(env, argv[1], &flags, "flags")) return NULL;
+  if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(uint32_t)flags) < 0) {
+    int err = errno;
+    char name[IFNAMSIZ + 8];
+    fd_name(fd, name);
+    return throw_errno(env, "TUNSETOFFLOAD", name, err);
+  }
+  return NULL;
+}
+
+/* Optional trailing Uint8Array of virtio_net_hdr slots: argv[i] undefined -> NULL. */
+static bool get_hdrs(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+  napi_valuetype t;
+  *data = NULL;
+  *len = 0;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_undefined || t == napi_null) return true;
+  return get_u8(env, v, data, len);
 }
 
 /* setPersist(fd, on) */
@@ -367,16 +428,21 @@ static int64_t now_ns(void) {
 }
 
 /*
- * readBatch(fd, bufs, sizes, headroom, maxCount, timeoutMs) -> count
+ * readBatch(fd, bufs, sizes, headroom, maxCount, timeoutMs[, hdrs]) -> count
+ * With hdrs (a device opened with vnetHdr): packet i's virtio_net_hdr goes to
+ * hdrs[10*i .. 10*i+10) and the packet itself to bufs[i][headroom..], one readv(2) each; sizes[i]
+ * excludes the header.
  * Waits up to timeoutMs for the fd to be readable (once), then reads packets into
  * bufs[i][headroom..] until EAGAIN or maxCount, setting sizes[i]; after a wait that slept (see
  * SLEPT_NS) it reads one. 0 means the timeout passed. An error after some packets were read
  * returns those; the next call reports it.
  */
 static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
-  napi_value argv[6], res;
-  if (!get_args(env, info, 6, argv)) return NULL;
+  napi_value argv[7], res;
+  if (!get_args_opt(env, info, 6, 7, argv)) return NULL;
   int32_t fd, headroom, max, timeout;
+  uint8_t *hdrs;
+  size_t nhdrs;
   int32_t *sizes;
   size_t nsizes;
   uint32_t nbufs;
@@ -392,6 +458,9 @@ static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
   if (headroom < 0) return throw_range(env, "native-tun: headroom must be >= 0");
   if (max < 0 || (uint32_t)max > nbufs || (size_t)max > nsizes)
     return throw_range(env, "native-tun: maxCount must be within bufs.length and sizes.length");
+  if (!get_hdrs(env, argv[6], &hdrs, &nhdrs)) return NULL;
+  if (hdrs != NULL && nhdrs < (size_t)max * VNET_HDR_LEN)
+    return throw_range(env, "native-tun: hdrs must hold 10 octets per packet");
 
   int32_t count = 0;
   if (max > 0) {
@@ -410,7 +479,15 @@ static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
       CHECK(napi_get_element(env, argv[1], (uint32_t)count, &b));
       if (!get_u8(env, b, &data, &len)) return NULL;
       if ((size_t)headroom >= len) return throw_range(env, "native-tun: headroom leaves no room in a buffer");
-      ssize_t n = read(fd, data + headroom, len - (size_t)headroom);
+      ssize_t n;
+      if (hdrs != NULL) {
+        struct iovec iov[2] = {{hdrs + (size_t)count * VNET_HDR_LEN, VNET_HDR_LEN},
+                               {data + headroom, len - (size_t)headroom}};
+        n = readv(fd, iov, 2);
+        if (n >= 0) n = n >= VNET_HDR_LEN ? n - VNET_HDR_LEN : 0;
+      } else {
+        n = read(fd, data + headroom, len - (size_t)headroom);
+      }
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || count > 0) break;
@@ -427,15 +504,18 @@ static napi_value tun_read_batch(napi_env env, napi_callback_info info) {
 }
 
 /*
- * writeBatch(fd, bufs, offs, lens, count) -> written
+ * writeBatch(fd, bufs, offs, lens, count[, hdrs]) -> written
+ * With hdrs: each packet is preceded by hdrs[10*i .. 10*i+10) in one writev(2).
  * Writes bufs[i][offs[i] .. offs[i]+lens[i]) as one packet each. On EAGAIN waits up to
  * WRITE_STALL_MS for room, then returns how many went out. An error after some packets were
  * written returns that count; the next call (starting at the failed packet) reports it.
  */
 static napi_value tun_write_batch(napi_env env, napi_callback_info info) {
-  napi_value argv[5], res;
-  if (!get_args(env, info, 5, argv)) return NULL;
+  napi_value argv[6], res;
+  if (!get_args_opt(env, info, 5, 6, argv)) return NULL;
   int32_t fd, count;
+  uint8_t *hdrs;
+  size_t nhdrs;
   int32_t *offs, *lens;
   size_t noffs, nlens;
   uint32_t nbufs;
@@ -449,6 +529,9 @@ static napi_value tun_write_batch(napi_env env, napi_callback_info info) {
     return NULL;
   if (count < 0 || (uint32_t)count > nbufs || (size_t)count > noffs || (size_t)count > nlens)
     return throw_range(env, "native-tun: count must be within bufs, offs and lens");
+  if (!get_hdrs(env, argv[5], &hdrs, &nhdrs)) return NULL;
+  if (hdrs != NULL && nhdrs < (size_t)count * VNET_HDR_LEN)
+    return throw_range(env, "native-tun: hdrs must hold 10 octets per packet");
 
   int32_t i = 0;
   bool stalled = false;
@@ -460,7 +543,13 @@ static napi_value tun_write_batch(napi_env env, napi_callback_info info) {
     if (!get_u8(env, b, &data, &len)) return NULL;
     if (offs[i] < 0 || lens[i] < 0 || (size_t)offs[i] + (size_t)lens[i] > len)
       return throw_range(env, "native-tun: offs[i] + lens[i] must lie inside bufs[i]");
-    ssize_t n = write(fd, data + offs[i], (size_t)lens[i]);
+    ssize_t n;
+    if (hdrs != NULL) {
+      struct iovec iov[2] = {{hdrs + (size_t)i * VNET_HDR_LEN, VNET_HDR_LEN}, {data + offs[i], (size_t)lens[i]}};
+      n = writev(fd, iov, 2);
+    } else {
+      n = write(fd, data + offs[i], (size_t)lens[i]);
+    }
     if (n >= 0) {
       i++;
       stalled = false;
@@ -491,7 +580,7 @@ NAPI_MODULE_INIT() {
       {"open", tun_open},         {"setPersist", tun_set_persist}, {"setMtu", tun_set_mtu},
       {"getMtu", tun_get_mtu},    {"setUp", tun_set_up},           {"close", tun_close},
       {"readBatch", tun_read_batch}, {"writeBatch", tun_write_batch},
-      {"setOwner", tun_set_owner},   {"setGroup", tun_set_group},
+      {"setOwner", tun_set_owner},   {"setGroup", tun_set_group},   {"setOffload", tun_set_offload},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

@@ -106,6 +106,23 @@ export const userSchema = z.union([
   z.number().int().min(0).max(0xfffffffe),
 ]);
 
+/**
+ * `io:` how the daemon drives its TUN devices. Fixed for the life of the process: a reload that
+ * changes it is refused (the devices would have to be reopened).
+ */
+export const ioSchema = z.strictObject({
+  /**
+   * IFF_VNET_HDR with checksum and segmentation offloads (TSO4/6, USO4/6 where the kernel has them):
+   * TCP and UDP arrive and leave as GSO super-packets of up to 64 KiB, translated whole.
+   */
+  offload: z.boolean().default(true),
+  /**
+   * IFF_MULTI_QUEUE queues per device, one worker thread each (default: the cores this process may
+   * run on). The kernel's flow hash keeps each flow on one queue.
+   */
+  queues: z.number().int().min(1).max(64).optional(),
+});
+
 /** The whole file. */
 export const configSchema = z.strictObject({
   translator: translatorSchema,
@@ -115,6 +132,8 @@ export const configSchema = z.strictObject({
   metrics: metricsSchema.prefault({}),
   /** Daemon logging (`xlat464 run`). */
   log: logSchema.prefault({}),
+  /** Daemon: TUN offloads and queues. */
+  io: ioSchema.prefault({}),
   /** Daemon: drop to this user after opening the TUN devices. */
   user: userSchema.optional(),
 });

@@ -27,6 +27,12 @@ export interface Device {
   /** Largest packet, octets, the device carries. Read buffers need `headroom + mtu` octets. */
   readonly mtu: number;
   /**
+   * Packets come and go with a 10-octet struct virtio_net_hdr (IFF_VNET_HDR): readBatch and
+   * writeBatch then take `hdrs`, 10 octets per packet, header i at `hdrs[10*i ..]`. Absent or false:
+   * plain packets, and `hdrs` is ignored.
+   */
+  readonly vnetHdr?: boolean;
+  /**
    * Reads up to `max` packets, waiting at most `timeoutMs` (milliseconds) for the first.
    * Packet i lands at `bufs[i][headroom ..]`, its length in octets in `sizes[i]`. A packet longer
    * than `bufs[i].length - headroom` is cut to fit (as the kernel does), so size buffers for the MTU.
@@ -35,7 +41,7 @@ export interface Device {
    *   const n = dev.readBatch(bufs, sizes, 20, bufs.length, 100);
    *   for (let i = 0; i < n; i++) handle(bufs[i]!.subarray(20, 20 + sizes[i]!));
    */
-  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number): number;
+  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number;
   /**
    * Writes `count` packets, packet i being `bufs[i][offs[i] .. offs[i] + lens[i])`.
    * @returns how many were accepted, in order; fewer than `count` when the device queue is full
@@ -43,7 +49,7 @@ export interface Device {
    * @example
    *   dev.writeBatch([pkt], Int32Array.of(0), Int32Array.of(pkt.length), 1);
    */
-  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number): number;
+  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
   /** Releases the device (for a TUN device: the fd; a persistent interface stays). Idempotent. */
   close(): void;
 }

@@ -4,7 +4,20 @@
  * link-layer decapsulation. Nothing here knows about IP beyond where its header starts.
  */
 export { type Device, deviceError } from './device.js';
-export { TunDevice, loadNativeTun, type TunOpenOptions, type NativeTun } from './tun.js';
+export {
+  TunDevice,
+  loadNativeTun,
+  setTunOffload,
+  TUN_OFFLOADS,
+  TUN_F_CSUM,
+  TUN_F_TSO4,
+  TUN_F_TSO6,
+  TUN_F_TSO_ECN,
+  TUN_F_USO4,
+  TUN_F_USO6,
+  type TunOpenOptions,
+  type NativeTun,
+} from './tun.js';
 export { MemoryDevice, memoryDevicePair, type MemoryDeviceOptions } from './memory.js';
 export {
   CaptureReader,

@@ -17,7 +17,15 @@ export interface MemoryDeviceOptions {
   mtu?: number;
   /** Packets each direction holds before writeBatch stops short (the kernel's txqueuelen); default 1000. */
   capacity?: number;
+  /**
+   * Both ends carry a 10-octet virtio_net_hdr with every packet (as a TUN with IFF_VNET_HDR):
+   * `send`/`receive` and the queues hold header + packet; readBatch/writeBatch split it into `hdrs`.
+   * A packet with a GSO type may exceed the MTU, as on a TUN. Default false.
+   */
+  vnetHdr?: boolean;
 }
+
+const VNET = 10;
 
 /** One end of an in-memory pair. */
 export class MemoryDevice implements Device {
@@ -30,7 +38,7 @@ export class MemoryDevice implements Device {
   private closed = false;
 
   /** @internal use {@link memoryDevicePair} */
-  constructor(name: string, mtu: number, private readonly capacity: number) {
+  constructor(name: string, mtu: number, private readonly capacity: number, readonly vnetHdr = false) {
     this.name = name;
     this.mtu = mtu;
   }
@@ -40,14 +48,19 @@ export class MemoryDevice implements Device {
     return this.inbox.length;
   }
 
-  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, _timeoutMs: number): number {
+  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, _timeoutMs: number, hdrs?: Uint8Array): number {
     this.checkOpen('read');
     if (max < 0 || max > bufs.length || max > sizes.length) throw deviceError('EINVAL', 'read', this.name, 'max outside bufs/sizes');
     let n = 0;
     while (n < max && this.inbox.length > 0) {
       const buf = bufs[n]!;
       if (headroom < 0 || headroom >= buf.length) throw deviceError('EINVAL', 'read', this.name, 'headroom leaves no room in a buffer');
-      const pkt = this.inbox.shift()!;
+      let pkt = this.inbox.shift()!;
+      if (this.vnetHdr) {
+        if (hdrs === undefined || hdrs.length < (n + 1) * VNET) throw deviceError('EINVAL', 'read', this.name, 'a vnetHdr device needs hdrs');
+        hdrs.set(pkt.subarray(0, VNET), n * VNET);
+        pkt = pkt.subarray(VNET);
+      }
       const len = Math.min(pkt.length, buf.length - headroom);
       buf.set(pkt.subarray(0, len), headroom);
       sizes[n++] = len;
@@ -55,7 +68,7 @@ export class MemoryDevice implements Device {
     return n;
   }
 
-  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number): number {
+  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     this.checkOpen('write');
     const to = this.peer!;
     if (count < 0 || count > bufs.length || count > offs.length || count > lens.length) {
@@ -67,14 +80,23 @@ export class MemoryDevice implements Device {
       const off = offs[n]!;
       const len = lens[n]!;
       if (off < 0 || len < 0 || off + len > buf.length) throw deviceError('EINVAL', 'write', this.name, 'offs[i] + lens[i] outside bufs[i]');
-      if (len > this.mtu) {
+      if (this.vnetHdr && (hdrs === undefined || hdrs.length < (n + 1) * VNET)) throw deviceError('EINVAL', 'write', this.name, 'a vnetHdr device needs hdrs');
+      const gso = this.vnetHdr && hdrs![n * VNET + 1] !== 0;
+      if (len > this.mtu && !gso) {
         if (n > 0) break; // report the packets before it; the retry throws
         throw deviceError('EMSGSIZE', 'write', this.name, `${len} octets > mtu ${this.mtu}`);
       }
       // A closed peer is a device nobody reads: the kernel drops such packets too.
       if (to.closed) continue;
       if (to.inbox.length >= this.capacity) break;
-      to.inbox.push(buf.slice(off, off + len));
+      if (this.vnetHdr) {
+        const p = new Uint8Array(VNET + len);
+        p.set(hdrs!.subarray(n * VNET, n * VNET + VNET));
+        p.set(buf.subarray(off, off + len), VNET);
+        to.inbox.push(p);
+      } else {
+        to.inbox.push(buf.slice(off, off + len));
+      }
     }
     return n;
   }
@@ -86,6 +108,9 @@ export class MemoryDevice implements Device {
 
   /** Test helper: queue one packet (copied) for the peer; false when its queue is full. */
   send(packet: Uint8Array): boolean {
+    if (this.vnetHdr) {
+      return this.writeBatch([packet], Int32Array.of(VNET), Int32Array.of(packet.length - VNET), 1, packet.subarray(0, VNET)) === 1;
+    }
     return this.writeBatch([packet], Int32Array.of(0), Int32Array.of(packet.length), 1) === 1;
   }
 
@@ -112,8 +137,8 @@ export function memoryDevicePair(options: MemoryDeviceOptions = {}): [MemoryDevi
   const [na, nb] = options.names ?? ['mem0', 'mem1'];
   const mtu = options.mtu ?? 1500;
   const capacity = options.capacity ?? 1000;
-  const a = new MemoryDevice(na, mtu, capacity);
-  const b = new MemoryDevice(nb, mtu, capacity);
+  const a = new MemoryDevice(na, mtu, capacity, options.vnetHdr === true);
+  const b = new MemoryDevice(nb, mtu, capacity, options.vnetHdr === true);
   a.peer = b;
   b.peer = a;
   return [a, b];

@@ -16,7 +16,9 @@ import { deviceError, type Device } from './device.js';
 
 /** The addon's functions, exactly as native-tun/src/tun.c exports them. */
 export interface NativeTun {
-  open(name: string, flags: { multiQueue?: boolean }): { fd: number; name: string };
+  open(name: string, flags: { multiQueue?: boolean; vnetHdr?: boolean }): { fd: number; name: string };
+  /** TUNSETOFFLOAD with TUN_F_* bits. */
+  setOffload(fd: number, flags: number): void;
   setPersist(fd: number, on: boolean): void;
   /** TUNSETOWNER: uid 0..2^32-2. */
   setOwner(fd: number, uid: number): void;
@@ -26,8 +28,40 @@ export interface NativeTun {
   getMtu(name: string): number;
   setUp(name: string): void;
   close(fd: number): void;
-  readBatch(fd: number, bufs: Uint8Array[], sizes: Int32Array, headroom: number, maxCount: number, timeoutMs: number): number;
-  writeBatch(fd: number, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number): number;
+  readBatch(fd: number, bufs: Uint8Array[], sizes: Int32Array, headroom: number, maxCount: number, timeoutMs: number, hdrs?: Uint8Array): number;
+  writeBatch(fd: number, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
+}
+
+/** TUNSETOFFLOAD bits (linux/if_tun.h). */
+export const TUN_F_CSUM = 0x01;
+export const TUN_F_TSO4 = 0x02;
+export const TUN_F_TSO6 = 0x04;
+export const TUN_F_TSO_ECN = 0x08;
+export const TUN_F_USO4 = 0x20;
+export const TUN_F_USO6 = 0x40;
+/** What `offload: true` asks for: checksum, TCP segmentation both families (with ECN), UDP segmentation when the kernel has it (6.2+). */
+export const TUN_OFFLOADS = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | TUN_F_USO4 | TUN_F_USO6;
+const TUN_OFFLOADS_NO_USO = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+
+/**
+ * Switches a queue's device to `offload` (IFF_VNET_HDR must have been asked at open for true):
+ * every TUN_OFFLOADS bit the kernel takes, UDP segmentation dropped where it is refused (EINVAL).
+ * false clears them all, which a persistent device needs: it keeps what an earlier opener set.
+ * @returns the TUN_F_* bits in force.
+ */
+export function setTunOffload(native: NativeTun, fd: number, offload: boolean): number {
+  if (!offload) {
+    native.setOffload(fd, 0);
+    return 0;
+  }
+  try {
+    native.setOffload(fd, TUN_OFFLOADS);
+    return TUN_OFFLOADS;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EINVAL') throw err;
+    native.setOffload(fd, TUN_OFFLOADS_NO_USO);
+    return TUN_OFFLOADS_NO_USO;
+  }
 }
 
 /** Options for {@link TunDevice.open}. */
@@ -41,6 +75,13 @@ export interface TunOpenOptions {
   persist?: boolean;
   /** IFF_MULTI_QUEUE: open one more queue of the device each call (one per worker). */
   multiQueue?: boolean;
+  /**
+   * Offloads: IFF_VNET_HDR (each packet with a struct virtio_net_hdr, see Device.vnetHdr) and
+   * TUNSETOFFLOAD with TUN_OFFLOADS, so the kernel hands over GSO super-packets of up to 64 KiB
+   * with partial checksums and takes them back. Default false, which also clears offloads an
+   * earlier opener left on a persistent device.
+   */
+  offload?: boolean;
   /** Set this MTU, octets (SIOCSIFMTU). Left as is when absent. */
   mtu?: number;
   /** Bring the interface up (SIOCSIFFLAGS IFF_UP), default true; an interface already up is left alone. */
@@ -74,6 +115,9 @@ export class TunDevice implements Device {
     readonly fd: number,
     readonly name: string,
     readonly mtu: number,
+    readonly vnetHdr: boolean,
+    /** TUN_F_* offloads in force. */
+    readonly offloads: number,
   ) {}
 
   /**
@@ -91,26 +135,28 @@ export class TunDevice implements Device {
       throw deviceError('ENODEV', 'TUNSETIFF', name, 'no such device and create is false');
     }
     const native = loadNativeTun();
-    const { fd, name: actual } = native.open(name, { multiQueue: options.multiQueue === true });
+    const vnet = options.offload === true;
+    const { fd, name: actual } = native.open(name, { multiQueue: options.multiQueue === true, vnetHdr: vnet });
     try {
+      const offloads = setTunOffload(native, fd, vnet);
       native.setPersist(fd, options.persist !== false);
       if (options.mtu !== undefined) native.setMtu(actual, options.mtu);
       if (options.up !== false) native.setUp(actual);
-      return new TunDevice(native, fd, actual, native.getMtu(actual));
+      return new TunDevice(native, fd, actual, native.getMtu(actual), vnet, offloads);
     } catch (err) {
       native.close(fd);
       throw err;
     }
   }
 
-  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number): number {
+  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device closed');
-    return this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs);
+    return this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, this.vnetHdr ? hdrs : undefined);
   }
 
-  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number): number {
+  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device closed');
-    return this.native.writeBatch(this.fd, bufs, offs, lens, count);
+    return this.native.writeBatch(this.fd, bufs, offs, lens, count, this.vnetHdr ? hdrs : undefined);
   }
 
   /** TUNSETPERSIST on this queue's fd: false lets the interface vanish when its last fd closes. */

@@ -29,6 +29,8 @@ export const SERVICE_REASONS = [
   'io.queue-full',
   /** The destination device refused the packet (EMSGSIZE, EIO, ...). */
   'io.write-error',
+  /** A GSO super-packet (virtio_net_hdr) that could not be cut into packets: bad gso_type, gso_size 0, headers past its end, too many pieces. */
+  'io.bad-offload',
   /** The translator gave a reason missing from DROP_REASONS (a bug; counted, not lost). */
   'io.unknown-reason',
 ] as const;
@@ -49,9 +51,15 @@ export const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64] as const;
 
 export const G_ICMP46 = 0;
 export const G_ICMP64 = 1;
+/** GSO super-packets (offloads) translated whole, by direction. */
+export const G_GSO46 = 2;
+export const G_GSO64 = 3;
+/** GSO super-packets cut into packets in software first (offload.ts `segment`), by direction. */
+export const G_SEG46 = 4;
+export const G_SEG64 = 5;
 /** Cells of one histogram: one per bucket, +Inf, sum, count. */
 const HIST_LEN = BATCH_BUCKETS.length + 3;
-export const HIST_READ = 2;
+export const HIST_READ = 6;
 export const HIST_WRITE = HIST_READ + HIST_LEN;
 const GLOBAL_LEN = HIST_WRITE + HIST_LEN;
 

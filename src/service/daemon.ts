@@ -3,6 +3,7 @@
  * logs, reloads on request and stops. It moves no packets (see DESIGN.md).
  */
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { TunDevice } from '../io/index.js';
@@ -18,6 +19,8 @@ export interface OpenDevice {
   readonly name: string;
   readonly fd: number;
   readonly mtu: number;
+  /** Opened with IFF_VNET_HDR (io.offload). */
+  readonly vnetHdr?: boolean;
   setPersist(on: boolean): void;
   close(): void;
   /** TUNSETOWNER/TUNSETGROUP, when the addon has them. */
@@ -29,8 +32,11 @@ export interface DaemonOptions {
   logger: Logger;
   /** Clear TUNSETPERSIST before closing at stop, so the interfaces go away. */
   removeDevices?: boolean;
-  /** How devices are opened; default TunDevice.open(name, { create, persist, up }). Tests pass FIFOs. */
-  openDevice?: (name: string) => OpenDevice;
+  /**
+   * How a device's queue is opened; default TunDevice.open(name, { create, persist, up,
+   * multiQueue, offload }) as `io:` says. Tests pass FIFOs.
+   */
+  openDevice?: (name: string, io: IoPlan) => OpenDevice;
   /** Use the WASM checksum arena in workers (default true). */
   wasm?: boolean;
   /** Serve metrics (default true). */
@@ -39,8 +45,18 @@ export interface DaemonOptions {
   stopTimeoutMs?: number;
 }
 
+/** `io:` resolved: offloads on or off, queues (= workers) per device. */
+export interface IoPlan {
+  readonly offload: boolean;
+  readonly queues: number;
+  /** Which queue of the device this open is (0 first). */
+  readonly queue: number;
+}
+
 interface Running {
+  /** This worker's queue of the device (the device name is `dev.name`). */
   readonly dev: OpenDevice;
+  readonly queue: number;
   readonly worker: Worker;
   readonly exited: Promise<void>;
   /** Counter block of the generation the worker runs, and that generation's tenant names. */
@@ -54,9 +70,40 @@ interface Running {
   stopping: boolean;
 }
 
-function defaultOpen(name: string): OpenDevice {
-  return TunDevice.open(name, { create: true, persist: true, up: true });
+/**
+ * Opens one queue. A device is created multi-queue when more than one queue is wanted; an existing
+ * device must match (the kernel refuses IFF_MULTI_QUEUE either way with EINVAL), except that one
+ * queue of a multi-queue device is fine, so EINVAL with one queue is retried multi-queue.
+ */
+function defaultOpen(name: string, io: IoPlan): OpenDevice {
+  const base = { create: true, persist: true, up: true, offload: io.offload };
+  try {
+    return TunDevice.open(name, { ...base, multiQueue: io.queues > 1 });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (err.code !== 'EINVAL') throw err;
+    if (io.queues === 1) return TunDevice.open(name, { ...base, multiQueue: true });
+    err.message += ` (io.queues is ${io.queues}: the device exists single-queue; delete it with "ip link del ${name}" or set io.queues: 1)`;
+    throw err;
+  }
 }
+
+/** The `io:` section as the daemon runs it. */
+export function ioPlan(config: DaemonPlan['loaded']['config']): { offload: boolean; queues: number } {
+  return { offload: config.io.offload, queues: config.io.queues ?? availableParallelism() };
+}
+
+function handlesOf(devs: readonly OpenDevice[]): DeviceHandle[] {
+  const byName = new Map<string, DeviceHandle & { fds: number[] }>();
+  for (const d of devs) {
+    const h = byName.get(d.name);
+    if (h === undefined) byName.set(d.name, { name: d.name, fd: d.fd, fds: [d.fd], mtu: d.mtu, vnetHdr: d.vnetHdr === true });
+    else h.fds.push(d.fd);
+  }
+  return [...byName.values()];
+}
+
+const keyOf = (name: string, queue: number): string => (queue === 0 ? name : `${name}#${queue}`);
 
 export class Daemon {
   plan!: DaemonPlan;
@@ -69,6 +116,8 @@ export class Daemon {
   private readonly log: Logger;
   /** The `user:` the daemon dropped to, whose uid and gid own every device it opens. */
   private user: { uid: number; gid: number } | undefined;
+  /** `io:` as started; fixed for the life of the process. */
+  private io = { offload: false, queues: 1 };
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger;
@@ -92,9 +141,10 @@ export class Daemon {
     const { config } = plan.loaded;
     const user = config.user === undefined ? undefined : resolveUser(config.user);
     const open = this.opts.openDevice ?? defaultOpen;
+    const io = (this.io = ioPlan(config));
     const opened: OpenDevice[] = [];
     try {
-      for (const d of plan.devices) opened.push(open(d.name));
+      for (const d of plan.devices) for (let q = 0; q < io.queues; q++) opened.push(open(d.name, { ...io, queue: q }));
       if (this.opts.serveMetrics !== false) this.server = await serveMetrics(this.metrics, config.metrics.listen);
     } catch (e) {
       for (const d of opened) d.close();
@@ -108,16 +158,18 @@ export class Daemon {
       dropPrivileges(user);
       this.log.info({ user: user.name, uid: user.uid, gid: user.gid }, 'dropped privileges');
     }
-    const handles = opened.map((d) => ({ name: d.name, fd: d.fd, mtu: d.mtu }));
+    const handles = handlesOf(opened);
     const ready: Promise<FromWorker>[] = [];
-    opened.forEach((d) => ready.push(this.spawn(d, handles)));
+    opened.forEach((d, i) => ready.push(this.spawn(d, i % io.queues, handles)));
     const first = await Promise.all(ready);
     this.log.info(
       {
         gen: this.gen,
-        devices: plan.devices.map((d, i) => ({ ...d, mtu: opened[i]!.mtu })),
+        devices: plan.devices.map((d, i) => ({ ...d, mtu: opened[i * io.queues]!.mtu })),
         tenants: plan.loaded.table.names,
         workers: this.running.size,
+        offload: io.offload,
+        queues: io.queues,
         metrics: this.server === undefined ? null : config.metrics.listen,
         wasm: first.every((m) => m.type === 'ready' && m.wasm),
       },
@@ -125,7 +177,7 @@ export class Daemon {
     );
   }
 
-  private spawn(dev: OpenDevice, handles: DeviceHandle[]): Promise<FromWorker> {
+  private spawn(dev: OpenDevice, queue: number, handles: DeviceHandle[]): Promise<FromWorker> {
     const names = this.plan.loaded.table.names;
     const block = CounterBlock.create(names.length);
     const init: WorkerInit = {
@@ -135,15 +187,17 @@ export class Daemon {
       sab: block.sab,
       tenants: names.length,
       self: dev.name,
+      queue,
       wasm: this.opts.wasm !== false,
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, name: `xlat464 ${dev.name}` });
+    const label = keyOf(dev.name, queue);
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, name: `xlat464 ${label}` });
     let resolveReady!: (m: FromWorker) => void;
     let rejectReady!: (e: Error) => void;
     const readyP = new Promise<FromWorker>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const r: Running = { dev, worker, exited, block, blockGen: this.gen, names, pending: [], acks: new Map(), stopping: false };
-    this.running.set(dev.name, r);
+    const r: Running = { dev, queue, worker, exited, block, blockGen: this.gen, names, pending: [], acks: new Map(), stopping: false };
+    this.running.set(label, r);
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') resolveReady(m);
       else if (m.type === 'ack') {
@@ -152,11 +206,11 @@ export class Daemon {
         r.pending = r.pending.filter((p) => p.gen >= m.gen);
         r.acks.get(m.gen)?.();
       } else if (m.type === 'error') {
-        this.log.error({ code: m.code, device: m.device, op: m.op, worker: dev.name }, m.message);
+        this.log.error({ code: m.code, device: m.device, op: m.op, worker: label }, m.message);
       }
     });
     worker.on('error', (err) => {
-      this.log.error({ code: (err as { code?: string }).code ?? 'ERR_XLAT_WORKER', worker: dev.name, err: err.message }, 'worker failed');
+      this.log.error({ code: (err as { code?: string }).code ?? 'ERR_XLAT_WORKER', worker: label, err: err.message }, 'worker failed');
       rejectReady(err);
     });
     worker.once('exit', (code) => {
@@ -164,8 +218,8 @@ export class Daemon {
       for (const p of r.pending) this.base.addBlock(p.block, p.names);
       r.pending = [];
       r.block = CounterBlock.create(0);
-      if (!r.stopping) this.log.error({ code: 'ERR_XLAT_WORKER_EXIT', worker: dev.name, exitCode: code }, 'worker exited');
-      rejectReady(new Error(`worker ${dev.name} exited with ${code}`));
+      if (!r.stopping) this.log.error({ code: 'ERR_XLAT_WORKER_EXIT', worker: label, exitCode: code }, 'worker exited');
+      rejectReady(new Error(`worker ${label} exited with ${code}`));
     });
     return readyP;
   }
@@ -186,11 +240,25 @@ export class Daemon {
       this.log.error({ code: err.code ?? 'ERR_XLAT_CONFIG', field: err.path || undefined, file: this.opts.configFile }, `reload refused: ${err.message}`);
       return false;
     }
+    const io = ioPlan(plan.loaded.config);
+    for (const k of ['offload', 'queues'] as const) {
+      if (io[k] !== this.io[k]) {
+        this.metrics.reloads.inc({ outcome: 'error' });
+        this.log.error(
+          { code: 'ERR_XLAT_CONFIG', field: `io.${k}`, file: this.opts.configFile },
+          `reload refused: io.${k} changes only with a restart (running ${this.io[k]}, file ${io[k]})`,
+        );
+        return false;
+      }
+    }
     const open = this.opts.openDevice ?? defaultOpen;
     const wanted = new Set(plan.devices.map((d) => d.name));
     const added: OpenDevice[] = [];
     try {
-      for (const d of plan.devices) if (!this.running.has(d.name)) added.push(open(d.name));
+      for (const d of plan.devices) {
+        if (this.running.has(d.name)) continue;
+        for (let q = 0; q < io.queues; q++) added.push(open(d.name, { ...io, queue: q }));
+      }
       if (this.user !== undefined) for (const d of added) d.setOwner?.(this.user.uid, this.user.gid);
     } catch (e) {
       for (const d of added) d.close();
@@ -201,15 +269,15 @@ export class Daemon {
     }
     this.plan = plan;
     const gen = ++this.gen;
-    const handles: DeviceHandle[] = [];
+    const queues: OpenDevice[] = [];
     for (const d of plan.devices) {
-      const dev = this.running.get(d.name)?.dev ?? added.find((a) => a.name === d.name)!;
-      handles.push({ name: dev.name, fd: dev.fd, mtu: dev.mtu });
+      for (let q = 0; q < io.queues; q++) queues.push(this.running.get(keyOf(d.name, q))?.dev ?? added.find((a, i) => a.name === d.name && i % io.queues === q)!);
     }
+    const handles = handlesOf(queues);
     const names = plan.loaded.table.names;
     const acks: Promise<void>[] = [];
-    for (const [name, r] of this.running) {
-      if (!wanted.has(name)) continue;
+    for (const r of this.running.values()) {
+      if (!wanted.has(r.dev.name)) continue;
       const block = CounterBlock.create(names.length);
       r.pending.push({ gen: r.blockGen, block: r.block, names: r.names });
       r.block = block;
@@ -222,18 +290,19 @@ export class Daemon {
       const msg: ToWorker = { type: 'config', gen, raw: plan.raw, devices: handles, sab: block.sab, tenants: names.length };
       r.worker.postMessage(msg);
     }
-    const started = added.map((d) => this.spawn(d, handles));
+    const started = added.map((d, i) => this.spawn(d, i % io.queues, handles));
     await Promise.all([...acks, ...started]);
     // Only now is no worker left holding a removed device's fd: stop its worker, then close it.
-    const removed = [...this.running].filter(([name]) => !wanted.has(name));
+    const removed = [...this.running].filter(([, r]) => !wanted.has(r.dev.name));
     await Promise.all(removed.map(([, r]) => this.stopOne(r)));
-    for (const [name, r] of removed) {
+    for (const [key, r] of removed) {
       r.dev.close();
-      this.running.delete(name);
+      this.running.delete(key);
     }
     this.metrics.reloads.inc({ outcome: 'ok' });
+    const uniq = (l: string[]): string[] => [...new Set(l)];
     this.log.info(
-      { gen, tenants: names, added: added.map((d) => d.name), removed: removed.map(([n]) => n), workers: this.running.size },
+      { gen, tenants: names, added: uniq(added.map((d) => d.name)), removed: uniq(removed.map(([, r]) => r.dev.name)), workers: this.running.size },
       'reloaded',
     );
     return true;

@@ -27,7 +27,21 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { Device } from '../io/index.js';
 import { referenceChecksum, type Checksum } from '../checksum/index.js';
-import { HEADROOM, MAX_EMIT, SCRATCH_LEN, TO_IPV6, Translator, Verdict, type TranslatorOptions } from '../translate/index.js';
+import {
+  HEADROOM,
+  MAX_EMIT,
+  MAX_SEGMENTS,
+  SCRATCH_LEN,
+  Segments,
+  TO_IPV6,
+  Translator,
+  VNET_HDR_LEN,
+  Verdict,
+  segment,
+  storePlain,
+  type PacketOffload,
+  type TranslatorOptions,
+} from '../translate/index.js';
 import {
   C_BYTES46,
   C_BYTES64,
@@ -36,6 +50,10 @@ import {
   CounterBlock,
   G_ICMP46,
   G_ICMP64,
+  G_GSO46,
+  G_GSO64,
+  G_SEG46,
+  G_SEG64,
   HIST_READ,
   HIST_WRITE,
   reasonIndex,
@@ -44,12 +62,22 @@ import {
 /** Packets per readBatch. */
 export const BATCH = 64;
 
+/**
+ * Largest packet a device with offloads hands over: a GSO super-packet is at most 64 KiB with its
+ * headers (the TUN's gso_max_size), so read slots are this big when `vnetHdr` is on.
+ */
+export const MAX_GSO_PACKET = 65536;
+
+/** Octets for software segmentation: a 64 KiB super-packet's payload, plus headers and headroom for every piece. */
+const SEG_AREA = MAX_GSO_PACKET + MAX_SEGMENTS * (HEADROOM + 256);
+
 const R_V4_ON_FABRIC = reasonIndex('io.ipv4-on-fabric-tun');
 const R_V6_ON_TENANT = reasonIndex('io.ipv6-on-tenant-tun');
 const R_NOT_IP = reasonIndex('io.not-ip');
 const R_NO_DEVICE = reasonIndex('io.no-device');
 const R_QUEUE_FULL = reasonIndex('io.queue-full');
 const R_WRITE_ERROR = reasonIndex('io.write-error');
+const R_BAD_OFFLOAD = reasonIndex('io.bad-offload');
 
 /** Where the dataplane's memory comes from: a WasmChecksum (arena() gives views of its memory) or plain arrays. */
 export interface PacketMemory {
@@ -69,12 +97,15 @@ class OutQueue {
   readonly lens: Int32Array;
   /** Counter row of each packet (for drops on write failure). */
   readonly rows: Int32Array;
+  /** virtio_net_hdr of each packet, when the device has them (else unused). */
+  readonly hdrs: Uint8Array;
 
   constructor(readonly dev: Device, cap: number) {
     this.bufs = new Array<Uint8Array>(cap).fill(new Uint8Array(0));
     this.offs = new Int32Array(cap);
     this.lens = new Int32Array(cap);
     this.rows = new Int32Array(cap);
+    this.hdrs = new Uint8Array(dev.vnetHdr === true ? cap * VNET_HDR_LEN : 0);
   }
 }
 
@@ -95,6 +126,11 @@ export class Dataplane {
   private readonly scratch: Uint8Array;
   private readonly checksum: Checksum;
   private readonly verdict = new Verdict();
+  /** Offloads: this device's virtio_net_hdrs for a batch (empty without), and the software-segmentation area. */
+  private readonly vnet: boolean;
+  private readonly inHdrs: Uint8Array;
+  private readonly segArea: Uint8Array;
+  private readonly segs = new Segments();
   private translator: Translator | undefined;
   private counters!: CounterBlock;
   /** Table index of the tenant that owns this device, or -1. */
@@ -110,15 +146,22 @@ export class Dataplane {
   constructor(self: Device, setup: DataplaneSetup, memory: PacketMemory = plainMemory) {
     this.self = self;
     this.checksum = memory.checksum;
-    const slotLen = HEADROOM + self.mtu;
+    this.vnet = self.vnetHdr === true;
+    const slotLen = Dataplane.slotLen(self.mtu, this.vnet);
     for (let i = 0; i < BATCH; i++) this.slots.push(memory.alloc(slotLen));
     this.scratch = memory.alloc(SCRATCH_LEN);
+    this.inHdrs = new Uint8Array(this.vnet ? BATCH * VNET_HDR_LEN : 0);
+    this.segArea = this.vnet ? memory.alloc(SEG_AREA) : new Uint8Array(0);
     this.configure(setup);
   }
 
-  /** Octets of packet memory a dataplane for a device of this MTU takes (slots and scratch), before alignment. */
-  static memoryFor(mtu: number): number {
-    return BATCH * (Math.ceil((HEADROOM + mtu) / 64) * 64) + SCRATCH_LEN;
+  private static slotLen(mtu: number, vnet: boolean): number {
+    return HEADROOM + (vnet && mtu < MAX_GSO_PACKET ? MAX_GSO_PACKET : mtu);
+  }
+
+  /** Octets of packet memory a dataplane for a device of this MTU takes (slots, scratch, segmentation area), before alignment. */
+  static memoryFor(mtu: number, vnet = false): number {
+    return BATCH * (Math.ceil(Dataplane.slotLen(mtu, vnet) / 64) * 64) + SCRATCH_LEN + (vnet ? SEG_AREA + 64 : 0);
   }
 
   /** The tenant (table index) whose TUN this is, or -1; and whether it is the fabric TUN. */
@@ -186,73 +229,119 @@ export class Dataplane {
    * @returns packets read; 0 on timeout.
    */
   runOnce(timeoutMs: number): number {
-    const n = this.self.readBatch(this.slots, this.sizes, HEADROOM, BATCH, timeoutMs);
+    const vnet = this.vnet;
+    const n = this.self.readBatch(this.slots, this.sizes, HEADROOM, BATCH, timeoutMs, vnet ? this.inHdrs : undefined);
     if (n === 0) return 0;
-    const c = this.counters;
-    c.batch(HIST_READ, n);
-    const tr = this.translator!;
-    const v = this.verdict;
+    this.counters.batch(HIST_READ, n);
+    const ol = this.translator!.offload;
     for (let i = 0; i < n; i++) {
       const buf = this.slots[i]!;
-      const len = this.sizes[i]!;
-      const version = len > 0 ? buf[HEADROOM]! >> 4 : 0;
-      let row: number;
-      if (version === 4) {
-        row = this.selfTenant;
-        if (row < 0) {
-          c.drop(-1, R_V4_ON_FABRIC);
-          continue;
-        }
-        tr.from4(row, buf, HEADROOM, len, v);
-        if (v.drop === null) {
-          c.add(row, C_PKTS46, 1);
-          c.add(row, C_BYTES46, len);
-        } else {
-          c.drop(row, reasonIndex(v.drop));
-          if (v.generatedError) c.global(G_ICMP46);
-        }
-      } else if (version === 6) {
-        if (!this.selfFabric) {
-          c.drop(this.selfTenant, R_V6_ON_TENANT);
-          continue;
-        }
-        tr.from6(buf, HEADROOM, len, v);
-        // Passed on: the tenant emitted to. Dropped: the destination's tenant when the translator
-        // found it (v.dropTenant), else "-".
-        if (v.drop === null) {
-          row = v.count > 0 && v.to[0] !== TO_IPV6 ? v.tenant[0]! : -1;
-          c.add(row, C_PKTS64, 1);
-          c.add(row, C_BYTES64, len);
-        } else {
-          row = v.dropTenant;
-          c.drop(row, reasonIndex(v.drop));
-          if (v.generatedError) c.global(G_ICMP64);
-        }
-      } else {
-        c.drop(this.selfTenant, R_NOT_IP);
-        continue;
-      }
-      let flushNow = false;
-      for (let j = 0; j < v.count; j++) {
-        const q = v.to[j] === TO_IPV6 ? this.fabricQ : this.tenantQ[v.tenant[j]!] ?? -1;
-        if (q < 0) {
-          c.drop(row, R_NO_DEVICE);
-          continue;
-        }
-        const out = this.queues[q]!;
-        const k = out.n;
-        const eb = v.bufs[j]!;
-        out.bufs[k] = eb;
-        out.offs[k] = v.offs[j]!;
-        out.lens[k] = v.lens[j]!;
-        out.rows[k] = row;
-        out.n = k + 1;
-        if (eb !== buf) flushNow = true;
-      }
-      if (flushNow) this.flush();
+      if (vnet) ol.load(this.inHdrs, i * VNET_HDR_LEN);
+      if (this.handle(buf, HEADROOM, this.sizes[i]!)) this.flush();
     }
+    ol.clear();
     this.flush();
     return n;
+  }
+
+  /**
+   * Translates one packet at buf[off, off+len) (its offloads, if any, already in the translator),
+   * counts it, queues what the verdict emits. Returns true when the queues must be flushed before
+   * the next packet (an emit lives in memory the next translation reuses).
+   */
+  private handle(buf: Uint8Array, off: number, len: number): boolean {
+    const c = this.counters;
+    const tr = this.translator!;
+    const v = this.verdict;
+    const version = len > 0 ? buf[off]! >> 4 : 0;
+    let row: number;
+    if (version === 4) {
+      row = this.selfTenant;
+      if (row < 0) {
+        c.drop(-1, R_V4_ON_FABRIC);
+        return false;
+      }
+      tr.from4(row, buf, off, len, v);
+      if (v.resegment) return this.resegment(buf, off, len, version, row);
+      if (v.drop === null) {
+        c.add(row, C_PKTS46, 1);
+        c.add(row, C_BYTES46, len);
+        if (v.offloadAt >= 0 && v.offload.gsoType !== 0) c.global(G_GSO46);
+      } else {
+        c.drop(row, reasonIndex(v.drop));
+        if (v.generatedError) c.global(G_ICMP46);
+      }
+    } else if (version === 6) {
+      if (!this.selfFabric) {
+        c.drop(this.selfTenant, R_V6_ON_TENANT);
+        return false;
+      }
+      tr.from6(buf, off, len, v);
+      if (v.resegment) return this.resegment(buf, off, len, version, v.dropTenant);
+      // Passed on: the tenant emitted to. Dropped: the destination's tenant when the translator
+      // found it (v.dropTenant), else "-".
+      if (v.drop === null) {
+        row = v.count > 0 && v.to[0] !== TO_IPV6 ? v.tenant[0]! : -1;
+        c.add(row, C_PKTS64, 1);
+        c.add(row, C_BYTES64, len);
+        if (v.offloadAt >= 0 && v.offload.gsoType !== 0) c.global(G_GSO64);
+      } else {
+        row = v.dropTenant;
+        c.drop(row, reasonIndex(v.drop));
+        if (v.generatedError) c.global(G_ICMP64);
+      }
+    } else {
+      c.drop(this.selfTenant, R_NOT_IP);
+      return false;
+    }
+    let flushNow = false;
+    for (let j = 0; j < v.count; j++) {
+      const q = v.to[j] === TO_IPV6 ? this.fabricQ : this.tenantQ[v.tenant[j]!] ?? -1;
+      if (q < 0) {
+        c.drop(row, R_NO_DEVICE);
+        continue;
+      }
+      const out = this.queues[q]!;
+      const k = out.n;
+      const eb = v.bufs[j]!;
+      out.bufs[k] = eb;
+      out.offs[k] = v.offs[j]!;
+      out.lens[k] = v.lens[j]!;
+      out.rows[k] = row;
+      if (out.hdrs.length !== 0) {
+        if (v.offloadAt === j) v.offload.store(out.hdrs, k * VNET_HDR_LEN);
+        else storePlain(out.hdrs, k * VNET_HDR_LEN);
+      }
+      out.n = k + 1;
+      if (eb !== buf) flushNow = true;
+    }
+    return flushNow;
+  }
+
+  /**
+   * A GSO super-packet the translator does not take whole (offload.ts): cut it into ordinary
+   * packets in the segmentation area and translate each. Their emits live there, so the queues
+   * are flushed before the next input. A packet that cannot be cut is dropped as io.bad-offload.
+   */
+  private resegment(buf: Uint8Array, off: number, len: number, version: number, row: number): boolean {
+    const ol: PacketOffload = this.translator!.offload;
+    let l4 = -1;
+    if (ol.partial) l4 = ol.csumStart;
+    else if (version === 4) l4 = (buf[off]! & 15) * 4;
+    else if (len >= 40 && (buf[off + 6] === 6 || buf[off + 6] === 17)) l4 = 40;
+    const why = l4 < 0 ? 'no-l4' : segment(buf, off, len, l4, ol, this.checksum, this.segArea, HEADROOM, this.segs);
+    ol.clear();
+    if (why !== null) {
+      this.counters.drop(row, R_BAD_OFFLOAD);
+      return false;
+    }
+    const segs = this.segs;
+    this.counters.global(version === 4 ? G_SEG46 : G_SEG64);
+    this.flush();
+    for (let k = 0; k < segs.count; k++) {
+      if (this.handle(this.segArea, segs.offs[k]!, segs.lens[k]!)) this.flush();
+    }
+    return true;
   }
 
   /** Write every queue out. A short write is retried once the queue drains; what still does not fit is dropped. */
@@ -266,7 +355,7 @@ export class Dataplane {
       while (left > 0) {
         let w: number;
         try {
-          w = q.dev.writeBatch(q.bufs, q.offs, q.lens, left);
+          w = q.dev.writeBatch(q.bufs, q.offs, q.lens, left, q.hdrs.length !== 0 ? q.hdrs : undefined);
         } catch (e) {
           // The first packet failed: count it, report, go on with the rest.
           c.drop(q.rows[0]!, R_WRITE_ERROR);
@@ -290,5 +379,6 @@ export class Dataplane {
     q.offs.copyWithin(0, from, from + count);
     q.lens.copyWithin(0, from, from + count);
     q.rows.copyWithin(0, from, from + count);
+    if (q.hdrs.length !== 0) q.hdrs.copyWithin(0, from * VNET_HDR_LEN, (from + count) * VNET_HDR_LEN);
   }
 }

@@ -17,6 +17,8 @@ export interface WorkerConfig {
 export interface WorkerInit extends WorkerConfig {
   /** Name of the device this worker reads. */
   readonly self: string;
+  /** Which queue of it (fds[queue] of its handle). */
+  readonly queue: number;
   /** Use the WASM checksum and arena (false: the reference checksum over plain memory). */
   readonly wasm: boolean;
 }

@@ -6,6 +6,7 @@
  *   xlat464_bytes_total{tenant,direction}          their octets as read (before translation)
  *   xlat464_drops_total{reason,tenant}             inputs not passed on, by drop reason (only non-zero series)
  *   xlat464_icmp_errors_generated_total{direction} ICMP errors the translator generated, by the input's direction
+ *   xlat464_gso_packets_total{direction,handled}    GSO super-packets (io.offload), handled "whole" (translated as one) | "segmented" (cut in software first)
  *   xlat464_reloads_total{outcome}                 SIGHUP reloads, outcome "ok" | "error"
  *   xlat464_io_batch_packets{op}                   histogram of packets per readBatch/writeBatch call, op "read" | "write"
  *
@@ -25,6 +26,10 @@ import {
   CounterTotals,
   G_ICMP46,
   G_ICMP64,
+  G_GSO46,
+  G_GSO64,
+  G_SEG46,
+  G_SEG64,
   HIST_READ,
   HIST_WRITE,
 } from './counters.js';
@@ -88,6 +93,20 @@ export class DaemonMetrics {
         this.reset();
         this.inc({ direction: '4to6' }, self.snapshot.global[G_ICMP46]!);
         this.inc({ direction: '6to4' }, self.snapshot.global[G_ICMP64]!);
+      },
+    });
+    new Counter({
+      name: 'xlat464_gso_packets_total',
+      help: 'GSO super-packets read with offloads on: translated whole, or cut into packets in software first',
+      labelNames: ['direction', 'handled'] as const,
+      registers,
+      collect() {
+        this.reset();
+        const g = self.snapshot.global;
+        this.inc({ direction: '4to6', handled: 'whole' }, g[G_GSO46]!);
+        this.inc({ direction: '6to4', handled: 'whole' }, g[G_GSO64]!);
+        this.inc({ direction: '4to6', handled: 'segmented' }, g[G_SEG46]!);
+        this.inc({ direction: '6to4', handled: 'segmented' }, g[G_SEG64]!);
       },
     });
     this.reloads = new Counter({ name: 'xlat464_reloads_total', help: 'Configuration reloads by outcome', labelNames: ['outcome'] as const, registers });

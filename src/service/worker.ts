@@ -21,11 +21,13 @@ const init = workerData as WorkerInit;
 const post = (m: FromWorker): void => port.postMessage(m);
 
 const fds = new Map<number, FdDevice>();
+/** This worker's queue of every device: its own reads it, the others are written through it. */
 function setupFor(cfg: WorkerConfig): { devices: Map<string, Device>; counters: CounterBlock; loaded: ReturnType<typeof checkConfig> } {
   const devices = new Map<string, Device>();
   for (const h of cfg.devices) {
-    let d = fds.get(h.fd);
-    if (d === undefined || d.name !== h.name) fds.set(h.fd, (d = new FdDevice(h.fd, h.name, h.mtu)));
+    const fd = h.fds[init.queue % h.fds.length]!;
+    let d = fds.get(fd);
+    if (d === undefined || d.name !== h.name) fds.set(fd, (d = new FdDevice(fd, h.name, h.mtu, h.vnetHdr)));
     devices.set(h.name, d);
   }
   return { devices, counters: CounterBlock.over(cfg.sab, cfg.tenants), loaded: checkConfig(cfg.raw) };
@@ -37,7 +39,7 @@ let memory: PacketMemory = plainMemory;
 let wasm = false;
 if (init.wasm) {
   try {
-    const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(self.mtu) + 64 * 1024 });
+    const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(self.mtu, self.vnetHdr === true) + 64 * 1024 });
     memory = { checksum: cs, alloc: (len) => cs.arena(len) };
     wasm = true;
   } catch (e) {

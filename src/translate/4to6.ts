@@ -21,6 +21,7 @@ import { buildIcmp4Error, isIcmp4ErrorType, isUnicast4, mayAnswer4 } from './err
 import { icmp46Row, paramPointer46, COPY, SPECIAL_NEXT_HEADER, SPECIAL_POINTER, SPECIAL_PTB } from './icmp4to6.js';
 import { embed4 } from '../address/rfc6052.js';
 import { parsePrefix6 } from '../address/index.js';
+import { adjustPartial, settlePartial, F_NEEDS_CSUM, GSO_ECN, GSO_NONE, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4 } from './offload.js';
 
 /** Every drop reason this direction can give. */
 export const REASONS_46 = [
@@ -57,6 +58,7 @@ export const REASONS_46 = [
   '46.icmp-inner-untranslatable',
   '46.icmp-inner-no-mapping',
   '46.icmp-extension-too-big',
+  '46.bad-offload',
 ] as const;
 
 export type Reason46 = (typeof REASONS_46)[number];
@@ -217,6 +219,41 @@ export class Translate4to6 {
     const isFrag = ip.isFragment();
     const first = ip.hasUpperHeader();
 
+    // Offloads (the packet came with a virtio_net_hdr; offload.ts). The in-place path takes a
+    // partial TCP/UDP checksum at the header's end and a TCP or UDP GSO super-packet; a GSO packet
+    // it cannot take goes back to the caller to be cut into ordinary packets, and any other partial
+    // checksum is completed here, before anything else looks at the packet.
+    const ol = ctx.offload;
+    let partial = false;
+    let gso = GSO_NONE;
+    let gsoSize = 0;
+    let l4hl = 0;
+    if (!ol.plain) {
+      const tcp = proto === PROTO_TCP;
+      const g = ol.gso;
+      if (
+        !isFrag &&
+        !hairpinned &&
+        (tcp || proto === PROTO_UDP) &&
+        ol.partial &&
+        ol.csumStart === hl &&
+        ol.csumOffset === (tcp ? TCP_CHECKSUM : UDP_CHECKSUM) &&
+        (g === GSO_NONE || g === (tcp ? GSO_TCPV4 : GSO_UDP_L4))
+      ) {
+        l4hl = tcp ? (plen >= 20 ? (buf[poff + 12]! >> 4) * 4 : 0) : 8;
+        if (l4hl < (tcp ? 20 : 8) || l4hl > plen) return v.dropWith('46.transport-truncated');
+        if (g !== GSO_NONE && ol.gsoSize === 0) return v.dropWith('46.bad-offload');
+        partial = true;
+        gso = g;
+        gsoSize = ol.gsoSize;
+      } else if (g !== GSO_NONE) {
+        v.resegment = true;
+        return;
+      } else if (!settlePartial(buf, off, len, ol, ctx.checksum, proto === PROTO_UDP)) {
+        return v.dropWith('46.bad-offload');
+      }
+    }
+
     let ck = CK_NONE;
     let echoType = 0;
     if (proto === PROTO_ICMP) {
@@ -241,7 +278,8 @@ export class Translate4to6 {
       const ulen = be16(buf, poff + UDP_LENGTH);
       if (ulen < 8 || (!isFrag && ulen > plen)) return v.dropWith('46.udp-bad-length');
       ck = CK_UDP;
-      if (be16(buf, poff + UDP_CHECKSUM) === 0) {
+      // A partial checksum field holds the pseudo-header sum, not a checksum: no zero rule.
+      if (!partial && be16(buf, poff + UDP_CHECKSUM) === 0) {
         // RFC 7915 §4.5: "the translator SHOULD provide a configuration function to allow: 1.
         // Dropping incoming UDP packets with a zero checksum and logging the event. 2. Calculating an
         // IPv6 checksum and forwarding the packet". Fragments: "a stateless translator cannot
@@ -258,13 +296,29 @@ export class Translate4to6 {
     const len6 = IPV6_HL + fh + plen;
     const lowest = opts.lowestIpv6Mtu < opts.ipv6Mtu ? opts.lowestIpv6Mtu : opts.ipv6Mtu;
     const limit = df ? opts.ipv6Mtu : lowest;
-    const needFrag = len6 > limit;
+    // A GSO super-packet is held to the size of each segment the kernel will cut from it.
+    let needFrag = (gso !== GSO_NONE ? IPV6_HL + l4hl + gsoSize : len6) > limit;
     if (needFrag && df) {
       // RFC 7915 §4 / RFC 1191 §4: the translator is the router whose next hop is too small. The MTU
       // the sender must use is the IPv4 size whose IPv6 form (header 40 instead of IHL*4, +8 for a
       // fragment) is exactly the IPv6 MTU.
       const mtu4 = opts.ipv6Mtu - IPV6_HL - fh + hl;
       return this.answer(tenant, buf, off, len, '46.fragmentation-needed', T4_DEST_UNREACH, C4_FRAG_NEEDED, mtu4 & 0xffff, v);
+    }
+    if (needFrag && gso !== GSO_NONE) {
+      // DF=0 and segments too big for the path: TCP takes smaller segments (any size is a valid
+      // segment); UDP datagrams keep their boundaries, so they are cut here and fragmented one by one.
+      if (gso !== GSO_TCPV4) {
+        v.resegment = true;
+        return;
+      }
+      gsoSize = limit - IPV6_HL - l4hl;
+      needFrag = false;
+    }
+    if (needFrag && partial) {
+      // Fragments carry a finished checksum: complete it over the IPv4 pseudo-header now.
+      if (!settlePartial(buf, off, len, ol, ctx.checksum, proto === PROTO_UDP)) return v.dropWith('46.bad-offload');
+      partial = false;
     }
 
     const tc = opts.copyTrafficClass ? ip.tos() : 0;
@@ -280,13 +334,24 @@ export class Translate4to6 {
     if (reason !== null) return v.dropWith(reason);
 
     if (ck === CK_ICMP) buf[poff] = echoType; // RFC 7915 §4.2: "Adjust the Type values to 128 and 129"; code copied
-    if (ck !== CK_NONE) this.fixUpper(ck, buf, poff, plen, out, h, src, dst);
+    if (ck !== CK_NONE) this.fixUpper(ck, buf, poff, plen, out, h, src, dst, partial);
 
     if (!needFrag) {
       // In place: the payload does not move; the header lands in the headroom (or the old options).
       writeIpv6Fixed(buf, h, tc, fh + plen, fh !== 0 ? PROTO_FRAGMENT : nh, ttl - 1);
       if (fh !== 0) writeFrag(buf, h + IPV6_HL, nh, foff, mf, id);
       v.push(buf, h, len6, TO_IPV6, tenant);
+      if (partial) {
+        // The same offloads for the IPv6 packet: the L4 header now starts after the 40-octet header.
+        const o = v.offload;
+        o.flags = F_NEEDS_CSUM;
+        o.gsoType = gso === GSO_NONE ? GSO_NONE : gso === GSO_TCPV4 ? GSO_TCPV6 | (ol.gsoType & GSO_ECN) : GSO_UDP_L4;
+        o.gsoSize = gso === GSO_NONE ? 0 : gsoSize;
+        o.hdrLen = IPV6_HL + l4hl;
+        o.csumStart = IPV6_HL;
+        o.csumOffset = ol.csumOffset;
+        v.offloadAt = v.count - 1;
+      }
       return;
     }
 
@@ -369,9 +434,13 @@ export class Translate4to6 {
    * the IPv6 ones: length and protocol are the same in both pseudo-headers, so this is also right
    * for a first fragment, whose datagram length the translator does not know.
    */
-  private fixUpper(ck: number, buf: Uint8Array, poff: number, plen: number, a: Uint8Array, h: number, src: number, dst: number): void {
+  private fixUpper(ck: number, buf: Uint8Array, poff: number, plen: number, a: Uint8Array, h: number, src: number, dst: number, partial: boolean): void {
     const cs = this.ctx.checksum;
-    if (ck === CK_TCP) {
+    if (partial) {
+      // CHECKSUM_PARTIAL: the field is the pseudo-header sum; the same address change, uncomplemented.
+      const p = poff + (ck === CK_TCP ? TCP_CHECKSUM : UDP_CHECKSUM);
+      put16(buf, p, adjustPartial(be16(buf, p), addrSum4(src, dst), cs.sum16(a, h + 8, 32, 0)));
+    } else if (ck === CK_TCP) {
       const p = poff + TCP_CHECKSUM;
       put16(buf, p, adjust(be16(buf, p), addrSum4(src, dst), cs.sum16(a, h + 8, 32, 0)));
     } else if (ck === CK_UDP) {

@@ -33,6 +33,7 @@ import { Translate4to6 } from './4to6.js';
 import { MAX_EMIT, TO_IPV4, TO_IPV6, type Verdict } from './verdict.js';
 import { buildIcmp6Error, IPV6_MIN_MTU } from './errors6.js';
 import { lookupIcmp6To4, mapPointer6To4, CODE_SAME, POINTER_NA } from './icmp6to4.js';
+import { adjustPartial, settlePartial, F_NEEDS_CSUM, GSO_ECN, GSO_NONE, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4 } from './offload.js';
 
 /** Every drop reason this direction gives (DESIGN-6to4.md says when each applies). */
 export const REASONS_64 = [
@@ -65,6 +66,7 @@ export const REASONS_64 = [
   '64.inner-icmpv6-error',
   '64.inner-icmpv6-untranslatable',
   '64.hairpin-too-big',
+  '64.bad-offload',
 ] as const;
 
 export type Reason64 = (typeof REASONS_64)[number];
@@ -266,6 +268,40 @@ export class Translate6to4 {
     // byte of the Segments Left field, SHOULD be returned to the sender."
     if (ip.segmentsLeft() > 0) return this.dropAnswering(v, '64.routing-header', ip, tenant, 4, 0, ip.segmentsLeftPointer());
 
+    // Offloads (the packet came with a virtio_net_hdr; offload.ts): the in-place path takes a
+    // partial TCP/UDP checksum at the upper header and a TCP or UDP GSO super-packet; a GSO packet
+    // it cannot take goes back to the caller to be cut into ordinary packets, any other partial
+    // checksum is completed here.
+    const ol = ctx.offload;
+    let partial = false;
+    let gso = GSO_NONE;
+    let l4hl = 0;
+    if (!ol.plain) {
+      const tcp = proto === IPPROTO_TCP;
+      const g = ol.gso;
+      if (
+        first &&
+        !ip.hasFragment() &&
+        !this.hairpin &&
+        (tcp || proto === IPPROTO_UDP) &&
+        ol.partial &&
+        ol.csumStart === upOff - off &&
+        ol.csumOffset === (tcp ? TCP_CHECKSUM : UDP_CHECKSUM) &&
+        (g === GSO_NONE || g === (tcp ? GSO_TCPV6 : GSO_UDP_L4))
+      ) {
+        l4hl = tcp ? (upLen >= 20 ? (buf[upOff + 12]! >> 4) * 4 : 0) : 8;
+        if (l4hl < (tcp ? 20 : 8) || l4hl > upLen) return v.dropWith(tcp ? '64.malformed-tcp' : '64.malformed-udp');
+        if (g !== GSO_NONE && ol.gsoSize === 0) return v.dropWith('64.bad-offload');
+        partial = true;
+        gso = g;
+      } else if (g !== GSO_NONE) {
+        v.resegment = true;
+        return;
+      } else if (!settlePartial(buf, off, len, ol, ctx.checksum, proto === IPPROTO_UDP)) {
+        return v.dropWith('64.bad-offload');
+      }
+    }
+
     // §5.1.1 Identification / Flags / Fragment Offset.
     let id = 0;
     let flagsFrag = 0;
@@ -306,16 +342,40 @@ export class Translate6to4 {
       }
       const hc = be16(buf, ckOff);
       // RFC 8200 §8.1: "IPv6 receivers MUST discard UDP packets containing a zero checksum".
-      if (proto === IPPROTO_UDP && hc === 0) return v.dropWith('64.udp-zero-checksum');
-      if (this.tooBig(v, IPV4_HEADER_LEN + upLen, frag, tenant)) return;
+      // (A partial checksum field holds the pseudo-header sum: no zero rule.)
+      if (proto === IPPROTO_UDP && hc === 0 && !partial) return v.dropWith('64.udp-zero-checksum');
+      // A GSO super-packet is held to the size of each segment the kernel will cut from it.
+      if (this.tooBig(v, IPV4_HEADER_LEN + (gso !== GSO_NONE ? l4hl + ol.gsoSize : upLen), frag, tenant)) return;
+      if (partial && gso === GSO_NONE && IPV4_HEADER_LEN + upLen > this.mtu4) {
+        // To be fragmented (DF=0): fragments carry a finished checksum, completed over the IPv6 pseudo-header first.
+        if (!settlePartial(buf, off, len, ol, ctx.checksum, proto === IPPROTO_UDP)) return v.dropWith('64.bad-offload');
+        partial = false;
+      }
       const m = ctx.checksum.sum16(buf, off + IPV6_SRC, 32, 0);
       const m2 = pseudoSum4(src4, dst4, 0, 0);
-      const nc = adjust(hc, m, m2);
-      put16(buf, ckOff, proto === IPPROTO_UDP ? udpFinish(nc) : nc);
+      if (partial) {
+        // CHECKSUM_PARTIAL: the same address change in the pseudo-header sum, uncomplemented.
+        put16(buf, ckOff, adjustPartial(hc, m, m2));
+      } else {
+        const nc = adjust(hc, m, m2);
+        put16(buf, ckOff, proto === IPPROTO_UDP ? udpFinish(nc) : nc);
+      }
     } else if (this.tooBig(v, IPV4_HEADER_LEN + upLen, frag, tenant)) return;
     // RFC 7915 §5.1 Protocol: "For the first 'next header' that does not match one of the cases
     // above, its Next Header value ... is copied to the protocol field": unknown protocols pass.
-    this.emit(v, buf, upOff - IPV4_HEADER_LEN, IPV4_HEADER_LEN + upLen, tenant, src4, dst4, tos, ttl, proto, frag, id, flagsFrag);
+    const newOff = upOff - IPV4_HEADER_LEN;
+    this.emit(v, buf, newOff, IPV4_HEADER_LEN + upLen, tenant, src4, dst4, tos, ttl, proto, frag, id, flagsFrag, gso !== GSO_NONE);
+    if (partial && v.count === 1 && v.offs[0] === newOff) {
+      // The same offloads for the IPv4 packet: the L4 header now starts after the 20-octet header.
+      const o = v.offload;
+      o.flags = F_NEEDS_CSUM;
+      o.gsoType = gso === GSO_NONE ? GSO_NONE : gso === GSO_TCPV6 ? GSO_TCPV4 | (ol.gsoType & GSO_ECN) : GSO_UDP_L4;
+      o.gsoSize = gso === GSO_NONE ? 0 : ol.gsoSize;
+      o.hdrLen = IPV4_HEADER_LEN + l4hl;
+      o.csumStart = IPV4_HEADER_LEN;
+      o.csumOffset = ol.csumOffset;
+      v.offloadAt = 0;
+    }
   }
 
   /**
@@ -323,7 +383,7 @@ export class Translate6to4 {
    * then apply the §5.1 size rules: fits -> push in place; DF would be 1 -> Packet Too Big;
    * DF 0 -> IPv4 fragments in ctx.scratch.
    */
-  private emit(v: Verdict, buf: Uint8Array, newOff: number, total: number, tenant: number, src4: number, dst4: number, tos: number, ttl: number, proto: number, frag: boolean, id: number, flagsFrag: number): void {
+  private emit(v: Verdict, buf: Uint8Array, newOff: number, total: number, tenant: number, src4: number, dst4: number, tos: number, ttl: number, proto: number, frag: boolean, id: number, flagsFrag: number, gso = false): void {
     const ctx = this.ctx;
     if (!frag) {
       const fi = this.unfragmented(total);
@@ -332,7 +392,8 @@ export class Translate6to4 {
     }
     writeIpv4Header(ctx, buf, newOff, tos, total, id, flagsFrag, ttl, proto, src4, dst4);
     if (this.hairpin) return this.hairpinBack(v, buf, newOff, total, tenant);
-    if (total <= this.mtu4) {
+    // A GSO super-packet's segments were checked against the MTU (tooBig); the kernel cuts them.
+    if (total <= this.mtu4 || gso) {
       v.push(buf, newOff, total, TO_IPV4, tenant);
       return;
     }

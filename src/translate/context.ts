@@ -9,6 +9,7 @@
 import type { TenantTable } from '../address/index.js';
 import type { Checksum } from '../checksum/index.js';
 import type { TranslatorOptions } from './options.js';
+import type { PacketOffload } from './offload.js';
 
 /**
  * Octets a caller must leave free in front of an IPv4 packet handed to `from4`: the IPv6 header is
@@ -24,4 +25,6 @@ export interface TranslateContext {
   options: TranslatorOptions;
   readonly checksum: Checksum;
   readonly scratch: Uint8Array;
+  /** The input packet's offload metadata (plain unless the caller read it from a virtio_net_hdr). */
+  readonly offload: PacketOffload;
 }

@@ -13,6 +13,7 @@ import { Translate6to4, REASONS_64 } from './6to4.js';
 import { SCRATCH_LEN, type TranslateContext } from './context.js';
 import type { TranslatorOptions } from './options.js';
 import type { Verdict } from './verdict.js';
+import { PacketOffload } from './offload.js';
 
 /** Every drop reason the translator can give, for metrics that want to pre-register them. */
 export const DROP_REASONS: readonly string[] = [...REASONS_46, '46.internal-error', ...REASONS_64, '64.internal-error'];
@@ -28,7 +29,7 @@ export class Translator {
    */
   constructor(table: TenantTable, options: TranslatorOptions, checksum: Checksum = referenceChecksum, scratch: Uint8Array = new Uint8Array(SCRATCH_LEN)) {
     if (scratch.length < SCRATCH_LEN) throw new RangeError(`scratch must be at least ${SCRATCH_LEN} octets, got ${scratch.length}`);
-    this.ctx = { table, options, checksum, scratch };
+    this.ctx = { table, options, checksum, scratch, offload: new PacketOffload() };
     this.t46 = new Translate4to6(this.ctx);
     this.t64 = new Translate6to4(this.ctx);
   }
@@ -39,6 +40,15 @@ export class Translator {
 
   get options(): TranslatorOptions {
     return this.ctx.options;
+  }
+
+  /**
+   * The next input's offload metadata (struct virtio_net_hdr of a device opened with
+   * IFF_VNET_HDR): set it with `load()` before from4/from6, `clear()` for a plain packet. The
+   * translated packet's own is in `Verdict.offload` (for emit `Verdict.offloadAt`).
+   */
+  get offload(): PacketOffload {
+    return this.ctx.offload;
   }
 
   /** Swap in a new configuration; the next packet sees both parts of it. */

@@ -8,6 +8,7 @@
  * (buffer, offset, length) triples pointing into the input buffer (translated in place) or into the
  * translator's scratch area (fragments, generated errors); they stay valid until the next call.
  */
+import { PacketOffload } from './offload.js';
 
 /** Where an emitted packet goes. */
 export const TO_IPV6 = 6;
@@ -37,12 +38,27 @@ export class Verdict {
    * destination's tenant once found; 4->6: the sending tenant), else -1. Counted under that tenant.
    */
   dropTenant = -1;
+  /**
+   * Offloads (a device with IFF_VNET_HDR): the index of the emitted packet that `offload`
+   * describes (the input's GSO super-packet or partial checksum, translated), or -1; every other
+   * emitted packet is a plain one (full checksum, no GSO).
+   */
+  offloadAt = -1;
+  readonly offload = new PacketOffload();
+  /**
+   * The input carries offloads the in-place path does not take (a GSO packet that is not plain
+   * TCP/UDP, GSO UDP that must be fragmented, an intrinsic hairpin): nothing was touched or
+   * emitted, and the caller cuts it into ordinary packets (`segment`) and translates each.
+   */
+  resegment = false;
 
   reset(): void {
     this.drop = null;
     this.dropTenant = -1;
     this.count = 0;
     this.generatedError = false;
+    this.offloadAt = -1;
+    this.resegment = false;
   }
 
   /** Record a packet to emit. Returns false (and emits nothing) when MAX_EMIT is reached. */
@@ -61,6 +77,7 @@ export class Verdict {
   /** Drop the input with a reason, emitting nothing (anything pushed so far is discarded). */
   dropWith(reason: string): void {
     this.count = 0;
+    this.offloadAt = -1;
     this.generatedError = false;
     this.drop = reason;
   }

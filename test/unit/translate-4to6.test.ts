@@ -10,6 +10,7 @@ import { parseIPv4 as v4, parseIPv6 } from '../../src/address/index.js';
 import { referenceChecksum, WasmChecksum, type Checksum } from '../../src/checksum/index.js';
 import { buildPacket, buildFragments, type PacketSpec } from '../../src/packet/index.js';
 import { Translator, Verdict, TO_IPV4, TO_IPV6, HEADROOM, SCRATCH_LEN, DROP_REASONS } from '../../src/translate/index.js';
+import { PacketOffload } from '../../src/translate/offload.js';
 import { Translate4to6, REASONS_46 } from '../../src/translate/4to6.js';
 
 const A = (s: string): Uint8Array => parseIPv6(s);
@@ -478,7 +479,7 @@ test('RFC 7757 simple hairpin: EAM source to EAM destination; the source goes th
 
 test('RFC 7757 intrinsic hairpin: translateHairpin re-translates with the source through RFC 6052', () => {
   const { table, translator: options } = checkConfig(BASE);
-  const t = new Translate4to6({ table, options, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN) });
+  const t = new Translate4to6({ table, options, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN), offload: new PacketOffload() });
   const p4 = udp4({ src: v4('192.0.2.7'), dst: v4('192.0.2.9') });
   const buf = new Uint8Array(HEADROOM + p4.length);
   buf.set(p4, HEADROOM);

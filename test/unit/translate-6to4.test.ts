@@ -8,6 +8,7 @@ import { Translate6to4, REASONS_64 } from '../../src/translate/6to4.js';
 import { Translator } from '../../src/translate/translator.js';
 import { Verdict, TO_IPV4, TO_IPV6 } from '../../src/translate/verdict.js';
 import { SCRATCH_LEN, type TranslateContext } from '../../src/translate/context.js';
+import { PacketOffload } from '../../src/translate/offload.js';
 import { buildPacket, buildFragments, emitIPv4, type PacketSpec, type Ipv6Ext } from '../../src/packet/index.js';
 import { parseIPv4, parseIPv6 } from '../../src/address/index.js';
 import { referenceChecksum, WasmChecksum, type Checksum } from '../../src/checksum/index.js';
@@ -162,7 +163,7 @@ test('drops a packet to an address under a PLAT prefix that only one tenant uses
     translator: CONFIG.translator,
     tenants: [{ name: 'blue', prefix: 'fd00:64:1::/96', ipv4: ['10.0.0.0/8'], plat: 'fd00:6464::/96' }],
   });
-  const r: Rig = { t: new Translate6to4({ table, options, checksum: REF.checksum, scratch: REF.scratch }), env: REF, tenant: (n) => table.indexOf(n) };
+  const r: Rig = { t: new Translate6to4({ table, options, checksum: REF.checksum, scratch: REF.scratch, offload: new PacketOffload() }), env: REF, tenant: (n) => table.indexOf(n) };
   assert.equal(run(r, buildPacket(udp6({ src: BLUE_HOST6, dst: a6('fd00:6464::808:808') }))).drop, '64.dst-plat');
 });
 
@@ -370,7 +371,7 @@ test('RFC 7757 §4.2 intrinsic: a packet to the RFC 6052 form of a tenant EAM ad
     tenants: [{ ...CONFIG.tenants[0]!, eam: [{ ipv4: '192.0.2.0/24', ipv6: '2001:db8:b::/120' }] }, CONFIG.tenants[1]!],
   };
   const { table, translator: options } = checkConfig(cfg);
-  const t = new Translate6to4({ table, options, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN) });
+  const t = new Translate6to4({ table, options, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN), offload: new PacketOffload() });
   const pkt = buildPacket(udp6({ src: a6('2001:db8:b::5'), dst: a6('fd00:64:1::c000:206') }));
   const v = new Verdict();
   t.translate(pkt, 0, pkt.length, v);
@@ -380,7 +381,7 @@ test('RFC 7757 §4.2 intrinsic: a packet to the RFC 6052 form of a tenant EAM ad
   const exp = buildPacket({ ...udp6({ src: a6('fd00:64:1::c000:205'), dst: a6('2001:db8:b::6'), hopLimit: 62 }) });
   assert.equal(hex(v.packet(0)), hex(exp));
   // Off: the IPv4 packet goes to the tenant (whose routing may bring it back through from4).
-  const off = new Translate6to4({ table, options: { ...options, eamHairpin: 0 }, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN) });
+  const off = new Translate6to4({ table, options: { ...options, eamHairpin: 0 }, checksum: referenceChecksum, scratch: new Uint8Array(SCRATCH_LEN), offload: new PacketOffload() });
   const pkt2 = buildPacket(udp6({ src: a6('2001:db8:b::5'), dst: a6('fd00:64:1::c000:206') }));
   const w = new Verdict();
   off.translate(pkt2, 0, pkt2.length, w);
