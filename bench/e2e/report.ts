@@ -1,12 +1,14 @@
 /**
  * The end-to-end benchmark's arithmetic (bench/e2e/run.sh does the measuring):
  *   `record NAME INDEX DIR CPU`  reads one run's raw outputs and prints one JSON line;
- *   `summarize RUNS.jsonl ...`   prints the markdown table (median with min-max, ratio to TAYGA)
- *                                and writes results.json.
+ *   `summarize RUNS.jsonl ...`   prints the markdown table (median with min-max per variant, and
+ *                                the ratios of RATIOS) and writes results.json.
+ * NAME is one of run.sh's variants (tayga, xlat464, xlat464-offload, xlat464-offload-2w, echo,
+ * echo-offload); the field is still called `translator` although the echoes translate nothing.
  * Units are in the field names: `Gbps` is 10^9 bit/s, `Pps` packets/s, `Us` microseconds,
  * `CpuSPerGB` translator CPU seconds (user + system, all threads) per 10^9 octets received.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** One run of one translator. */
 export interface RunRecord {
@@ -44,6 +46,23 @@ export interface RunRecord {
   udpCore0Softirq: number;
   /** The CPU the translator last ran on (checks the pinning). */
   lastCpu: number;
+  /** Echo variants only (tunecho's counters over the whole run: TCP, UDP and latency tests). */
+  echo?: EchoCounters;
+}
+
+/** The JSON line bench/e2e/tunecho.c prints when stopped. */
+export interface EchoCounters {
+  offload: number;
+  /** 1 when the kernel took TUN_F_USO4|TUN_F_USO6 as well. */
+  uso: number;
+  reads: number;
+  bytes: number;
+  writeErrors: number;
+  polls: number;
+  /** Largest read, virtio header included. */
+  maxRead: number;
+  /** Reads longer than 1500 octets (+ header): GSO super-packets kept whole up to the TUN. */
+  superReads: number;
 }
 
 /**
@@ -114,6 +133,8 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
   const c1 = coreBusy(`${dir}/tcp1.cores`);
   const c4 = coreBusy(`${dir}/tcp4.cores`);
   const cu = coreBusy(`${dir}/udp.cores`);
+  const echoFile = `${dir}/echo.json`;
+  const echo = existsSync(echoFile) ? (JSON.parse(readFileSync(echoFile, 'utf8').trim() || 'null') as EchoCounters | null) : null;
   return {
     translator,
     run,
@@ -141,6 +162,7 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
     udpCore1Busy: cu.busy[1],
     udpCore0Softirq: cu.softirq[0],
     lastCpu,
+    ...(echo ? { echo } : {}),
   };
 }
 
@@ -154,17 +176,19 @@ interface Figure {
   key: keyof RunRecord;
   label: string;
   digits: number;
-  /** true: a ratio below 1 means xlat464 is better. */
+  /** true: a ratio below 1 means the variant named first is better. */
   lowerIsBetter: boolean;
+  /** Shown in the ratio columns. */
+  ratio?: boolean;
 }
 
 const FIGURES: Figure[] = [
-  { key: 'tcp1Gbps', label: 'TCP 1 stream, Gbit/s', digits: 2, lowerIsBetter: false },
-  { key: 'tcp4Gbps', label: 'TCP 4 streams, Gbit/s', digits: 2, lowerIsBetter: false },
-  { key: 'udpRxPps', label: 'UDP 64-octet packets received (forwarded by the translator), kpps', digits: 0, lowerIsBetter: false },
-  { key: 'tcpLatUs', label: 'qperf tcp_lat, µs', digits: 1, lowerIsBetter: true },
-  { key: 'udpLatUs', label: 'qperf udp_lat, µs', digits: 1, lowerIsBetter: true },
-  { key: 'tcpCpuSPerGB', label: 'translator CPU s per GB (TCP 1+4)', digits: 2, lowerIsBetter: true },
+  { key: 'tcp1Gbps', label: 'TCP 1 stream, Gbit/s', digits: 2, lowerIsBetter: false, ratio: true },
+  { key: 'tcp4Gbps', label: 'TCP 4 streams, Gbit/s', digits: 2, lowerIsBetter: false, ratio: true },
+  { key: 'udpRxPps', label: 'UDP 64-octet packets received (forwarded by the translator), kpps', digits: 0, lowerIsBetter: false, ratio: true },
+  { key: 'tcpLatUs', label: 'qperf tcp_lat, µs', digits: 1, lowerIsBetter: true, ratio: true },
+  { key: 'udpLatUs', label: 'qperf udp_lat, µs', digits: 1, lowerIsBetter: true, ratio: true },
+  { key: 'tcpCpuSPerGB', label: 'translator (or echo) CPU s per GB (TCP 1+4)', digits: 2, lowerIsBetter: true, ratio: true },
   { key: 'tcp1CpuCores', label: 'translator CPU during TCP 1 stream, % of core 0', digits: 0, lowerIsBetter: true },
   { key: 'udpCpuCores', label: 'translator CPU during UDP flood, % of core 0', digits: 0, lowerIsBetter: true },
   { key: 'tcp1Core0Busy', label: 'core 0 (translator) busy during TCP 1 stream, %', digits: 0, lowerIsBetter: true },
@@ -185,12 +209,28 @@ function scaled(f: Figure, v: number): number {
   return v;
 }
 
+/** Table columns in this order; a variant run.sh does not know goes after them. */
+export const VARIANTS = ['tayga', 'xlat464', 'xlat464-offload', 'xlat464-offload-2w', 'echo', 'echo-offload'] as const;
+
+/** Ratio columns, [numerator, denominator], each shown when both were run. */
+export const RATIOS: readonly (readonly [string, string])[] = [
+  ['xlat464', 'tayga'],
+  ['xlat464-offload', 'tayga'],
+  ['xlat464-offload-2w', 'tayga'],
+  ['xlat464', 'echo'],
+  ['xlat464-offload', 'echo-offload'],
+];
+
+const HEADS: Record<string, string> = { tayga: 'TAYGA' };
+const head = (n: string): string => HEADS[n] ?? n;
+
 export function summarize(runsFile: string, meta: Record<string, string>): string {
   const runs = readFileSync(runsFile, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as RunRecord);
-  const names = [...new Set(runs.map((r) => r.translator))];
+  const seen = new Set(runs.map((r) => r.translator));
+  const names = [...VARIANTS.filter((v) => seen.has(v)), ...[...seen].filter((n) => !(VARIANTS as readonly string[]).includes(n))];
   const stats: Record<string, Record<string, { median: number; min: number; max: number; values: number[] }>> = {};
   for (const n of names) {
     stats[n] = {};
@@ -204,25 +244,53 @@ export function summarize(runsFile: string, meta: Record<string, string>): strin
     if (!s) return '-';
     return `${s.median.toFixed(f.digits)} (${s.min.toFixed(f.digits)}–${s.max.toFixed(f.digits)})`;
   };
+  const pairs = RATIOS.filter(([a, b]) => seen.has(a) && seen.has(b));
+  /** results.json: ratios["xlat464/tayga"].tcp1Gbps = median / median. */
+  const ratios: Record<string, Record<string, number>> = {};
+  for (const [a, b] of pairs) {
+    const r: Record<string, number> = {};
+    for (const f of FIGURES.filter((x) => x.ratio)) {
+      const x = stats[a]![f.key]!.median;
+      const y = stats[b]![f.key]!.median;
+      if (y !== 0 && Number.isFinite(x) && Number.isFinite(y)) r[f.key] = x / y;
+    }
+    ratios[`${a}/${b}`] = r;
+  }
   const lines: string[] = [];
   lines.push(
-    `xlat464 vs TAYGA ${meta.tayga ?? ''}, ${meta.runs ?? '?'} runs each (interleaved), ${meta.duration ?? '?'} s per test; ` +
+    `${names.map(head).join(', ')} (TAYGA ${meta.tayga ?? '?'}), ${meta.runs ?? '?'} runs each (interleaved), ${meta.duration ?? '?'} s per test; ` +
       `median (min–max). Kernel ${meta.kernel ?? '?'}, ${meta.cpu ?? '?'}, Node ${meta.node ?? '?'}. ` +
-      `Translator on core 0, tools on core 1. Load average before the run: ${meta.load ?? '?'}.`,
+      `Translator or echo on core 0, tools on core 1` +
+      (seen.has('xlat464-offload-2w') ? ' (xlat464-offload-2w runs on cores 0 and 1: its second worker shares core 1 with the tools)' : '') +
+      `. Load average before the run: ${meta.load ?? '?'}.`,
   );
+  if (pairs.length) {
+    lines.push('');
+    lines.push('Ratios are median / median: above 1 is better for Gbit/s and kpps, below 1 for µs and CPU s/GB.');
+  }
   lines.push('');
-  lines.push('| figure | TAYGA | xlat464 | xlat464 / TAYGA |');
-  lines.push('|---|---|---|---|');
-  const ratios: Record<string, number> = {};
+  lines.push(`| figure | ${[...names.map(head), ...pairs.map(([a, b]) => `${head(a)} / ${head(b)}`)].join(' | ')} |`);
+  lines.push(`|${'---|'.repeat(1 + names.length + pairs.length)}`);
   for (const f of FIGURES) {
-    const a = stats['tayga']?.[f.key]?.median;
-    const b = stats['xlat464']?.[f.key]?.median;
-    let ratio = '-';
-    if (a !== undefined && b !== undefined && a !== 0) {
-      ratios[f.key] = b / a;
-      ratio = `${(b / a).toFixed(2)} (${f.lowerIsBetter ? 'lower is better' : 'higher is better'})`;
+    const rs = pairs.map(([a, b]) => {
+      const v = ratios[`${a}/${b}`]![f.key];
+      return f.ratio && v !== undefined ? v.toFixed(2) : '';
+    });
+    lines.push(`| ${f.label} | ${[...names.map((n) => cell(n, f)), ...rs].join(' | ')} |`);
+  }
+  const echoes = runs.filter((r) => r.echo);
+  if (echoes.length) {
+    lines.push('');
+    lines.push('TUN reads of the echoes (whole run: TCP, UDP and latency tests; super-packet = longer than 1500 octets + virtio header):');
+    lines.push('');
+    for (const r of echoes) {
+      const e = r.echo!;
+      lines.push(
+        `- ${r.translator} run ${r.run}: ${e.reads} reads, ${e.superReads} super-packets, largest ${e.maxRead} octets, ` +
+          `${(e.bytes / Math.max(e.reads, 1)).toFixed(0)} octets per read on average, ${e.writeErrors} failed writes` +
+          (e.offload ? `, USO ${e.uso ? 'accepted' : 'refused (TSO only)'}` : ''),
+      );
     }
-    lines.push(`| ${f.label} | ${cell('tayga', f)} | ${cell('xlat464', f)} | ${ratio} |`);
   }
   const table = lines.join('\n');
   writeFileSync(meta.out ?? '/tmp/xlat464-e2e-bench/results.json', JSON.stringify({ meta, stats, ratios, runs }, null, 2) + '\n');
