@@ -31,6 +31,8 @@ export interface RunRecord {
   /** Packets the udpflood sink read, per second from its first packet to its last. */
   udpSinkPps: number;
   udpCpuCores: number;
+  /** Translator CPU time per packet forwarded during the UDP flood, µs: its cost whatever limits the rate. */
+  udpCpuUsPerPkt: number;
   /** Packets the TUN dropped because the translator did not read them in time. */
   udpTunDrops: number;
   tcpLatUs: number;
@@ -150,6 +152,7 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
     udpRxPps: rx! / udpWall,
     udpSinkPps: sink.pps,
     udpCpuCores: ticks! / tck! / udpWall,
+    udpCpuUsPerPkt: rx! > 0 ? (ticks! / tck! / rx!) * 1e6 : NaN,
     udpTunDrops: drops!,
     tcpLatUs: qperfLatencyUs(q, 'tcp_lat'),
     udpLatUs: qperfLatencyUs(q, 'udp_lat'),
@@ -189,6 +192,7 @@ const FIGURES: Figure[] = [
   { key: 'tcpLatUs', label: 'qperf tcp_lat, µs', digits: 1, lowerIsBetter: true, ratio: true },
   { key: 'udpLatUs', label: 'qperf udp_lat, µs', digits: 1, lowerIsBetter: true, ratio: true },
   { key: 'tcpCpuSPerGB', label: 'translator (or echo) CPU s per GB (TCP 1+4)', digits: 2, lowerIsBetter: true, ratio: true },
+  { key: 'udpCpuUsPerPkt', label: 'translator (or echo) CPU µs per 64-octet UDP packet forwarded', digits: 2, lowerIsBetter: true, ratio: true },
   { key: 'tcp1CpuCores', label: 'translator CPU during TCP 1 stream, % of core 0', digits: 0, lowerIsBetter: true },
   { key: 'udpCpuCores', label: 'translator CPU during UDP flood, % of core 0', digits: 0, lowerIsBetter: true },
   { key: 'tcp1Core0Busy', label: 'core 0 (translator) busy during TCP 1 stream, %', digits: 0, lowerIsBetter: true },
@@ -210,15 +214,19 @@ function scaled(f: Figure, v: number): number {
 }
 
 /** Table columns in this order; a variant run.sh does not know goes after them. */
-export const VARIANTS = ['tayga', 'xlat464', 'xlat464-offload', 'xlat464-offload-2w', 'echo', 'echo-offload'] as const;
+export const VARIANTS = ['tayga', 'xlat464', 'xlat464-uring', 'xlat464-offload', 'xlat464-offload-uring', 'xlat464-offload-2w', 'echo', 'echo-offload'] as const;
 
 /** Ratio columns, [numerator, denominator], each shown when both were run. */
 export const RATIOS: readonly (readonly [string, string])[] = [
   ['xlat464', 'tayga'],
   ['xlat464-offload', 'tayga'],
   ['xlat464-offload-2w', 'tayga'],
+  ['xlat464-uring', 'tayga'],
+  ['xlat464-offload-uring', 'tayga'],
   ['xlat464', 'echo'],
+  ['xlat464-uring', 'echo'],
   ['xlat464-offload', 'echo-offload'],
+  ['xlat464-offload-uring', 'echo-offload'],
 ];
 
 const HEADS: Record<string, string> = { tayga: 'TAYGA' };

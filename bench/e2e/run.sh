@@ -9,6 +9,9 @@
 #                       taskset -c 0.
 #   xlat464-offload     io: { offload: true, queues: 1 }: IFF_VNET_HDR + TUNSETOFFLOAD, GSO
 #                       super-packets translated whole; taskset -c 0.
+#   xlat464-uring       io: { offload: false, queues: 1, uring: true }: each batch of reads and
+#                       each batch of writes in one io_uring_enter instead of a call per packet
+#   xlat464-offload-uring  io: { offload: true, queues: 1, uring: true }
 #   xlat464-offload-2w  io: { offload: true, queues: 2 }: two IFF_MULTI_QUEUE queues, two worker
 #                       threads; taskset -c 0,1, so its second worker shares core 1 with the tools.
 #   echo                bench/e2e/tunecho.c: reads each packet from the TUN and writes it straight
@@ -68,7 +71,7 @@ RUNS=3
 QUICK=0
 OUT=/tmp/xlat464-e2e-bench
 ONLY=""
-VARIANTS=(tayga xlat464 xlat464-offload xlat464-offload-2w echo echo-offload)
+VARIANTS=(tayga xlat464 xlat464-uring xlat464-offload xlat464-offload-uring xlat464-offload-2w echo echo-offload)
 usage() { echo "usage: $0 [--runs N] [--quick] [--out DIR] [--only NAME[,NAME...]] (names: ${VARIANTS[*]})" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -247,6 +250,8 @@ xlat464_io() { # the io: section of each xlat464 variant
     xlat464) echo '{ offload: false, queues: 1 }' ;;
     xlat464-offload) echo '{ offload: true, queues: 1 }' ;;
     xlat464-offload-2w) echo '{ offload: true, queues: 2 }' ;;
+    xlat464-uring) echo '{ offload: false, queues: 1, uring: true }' ;;
+    xlat464-offload-uring) echo '{ offload: true, queues: 1, uring: true }' ;;
   esac
 }
 
