@@ -254,6 +254,8 @@ struct env_state {
   struct uring *ring;
   int ring_errno; /* why the ring could not be made, once tried */
   int32_t want;
+  /* The last batch filled what it asked for, or its blocking read did not wait: more is queued. */
+  bool busy;
   struct iovec iov[2 * URING_DEPTH];
   int32_t res[URING_DEPTH];
 };
@@ -499,6 +501,90 @@ static int64_t now_ns(void) {
  * SLEPT_NS) it reads one. 0 means the timeout passed. An error after some packets were read
  * returns those; the next call reports it.
  */
+/* iov entries for slot i of bufs (header and packet with hdrs, else the packet). */
+static bool slot_iov(napi_env env, napi_value bufs, int32_t i, int32_t headroom, uint8_t *hdrs, struct iovec *iov) {
+  napi_value b;
+  uint8_t *data;
+  size_t len;
+  if (napi_get_element(env, bufs, (uint32_t)i, &b) != napi_ok || !get_u8(env, b, &data, &len)) return false;
+  if ((size_t)headroom >= len) {
+    throw_range(env, "native-tun: headroom leaves no room in a buffer");
+    return false;
+  }
+  if (hdrs != NULL) {
+    iov[0] = (struct iovec){hdrs + (size_t)i * VNET_HDR_LEN, VNET_HDR_LEN};
+    iov[1] = (struct iovec){data + headroom, len - (size_t)headroom};
+  } else {
+    iov[0] = (struct iovec){data + headroom, len - (size_t)headroom};
+  }
+  return true;
+}
+
+/*
+ * readBatchUring. Busy (the last batch filled, or its wait did not sleep): one io_uring_enter of
+ * RWF_NOWAIT reads, as many as adapt says (an empty queue answers -EAGAIN at once; a packet that
+ * slips in after such an answer lands in a later slot and leaves size 0, a hole, before it). Idle,
+ * or a busy batch that found nothing: one read that waits in the ring (linked to a timeout), so a
+ * lone packet costs one system call to read, not poll + read.
+ */
+static napi_value read_uring(napi_env env, napi_value bufs, struct env_state *st, struct uring *ring, int fd, int32_t *sizes,
+                             int32_t headroom, int32_t max, int32_t timeout, uint8_t *hdrs) {
+  napi_value res;
+  int32_t count = 0;
+  char name[IFNAMSIZ + 8];
+  if (st->busy || timeout == 0) {
+    int32_t n = st->want < max ? st->want : max;
+    if (n > URING_DEPTH) n = URING_DEPTH;
+    for (int32_t i = 0; i < n; i++)
+      if (!slot_iov(env, bufs, i, headroom, hdrs, hdrs != NULL ? &st->iov[2 * i] : &st->iov[i])) return NULL;
+    int rc = uring_rw(ring, false, fd, st->iov, hdrs != NULL, n, false, st->res);
+    if (rc < 0) {
+      fd_name(fd, name);
+      return throw_errno(env, "io_uring_enter", name, -rc);
+    }
+    int32_t got = 0, err = 0;
+    for (int32_t i = 0; i < n; i++) {
+      int32_t r = st->res[i];
+      if (r > 0 && (hdrs == NULL || r >= VNET_HDR_LEN)) {
+        sizes[i] = hdrs != NULL ? r - VNET_HDR_LEN : r;
+        count = i + 1;
+        got++;
+      } else {
+        sizes[i] = 0;
+        if (r < 0 && r != -EAGAIN && err == 0) err = -r;
+      }
+    }
+    if (count == 0 && err != 0) {
+      fd_name(fd, name);
+      return throw_errno(env, "read", name, err);
+    }
+    st->want = got == n ? (n * 2 < URING_DEPTH ? n * 2 : URING_DEPTH) : got + 4;
+    st->busy = got == n;
+    if (count > 0 || timeout == 0) {
+      CHECK(napi_create_int32(env, count, &res));
+      return res;
+    }
+  }
+  if (!slot_iov(env, bufs, 0, headroom, hdrs, st->iov)) return NULL;
+  int64_t t0 = now_ns();
+  int32_t r;
+  int rc = uring_read_wait(ring, fd, st->iov, hdrs != NULL, timeout, &r);
+  if (rc < 0) {
+    fd_name(fd, name);
+    return throw_errno(env, "io_uring_enter", name, -rc);
+  }
+  if (r > 0 && (hdrs == NULL || r >= VNET_HDR_LEN)) {
+    sizes[0] = hdrs != NULL ? r - VNET_HDR_LEN : r;
+    count = 1;
+    st->busy = now_ns() - t0 <= SLEPT_NS;
+  } else if (r < 0 && r != -ECANCELED && r != -EAGAIN && r != -EINTR) {
+    fd_name(fd, name);
+    return throw_errno(env, "read", name, -r);
+  }
+  CHECK(napi_create_int32(env, count, &res));
+  return res;
+}
+
 static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) {
   napi_value argv[7], res;
   if (!get_args_opt(env, info, 6, 7, argv)) return NULL;
@@ -525,6 +611,9 @@ static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) 
     return throw_range(env, "native-tun: hdrs must hold 10 octets per packet");
 
   int32_t count = 0;
+  struct env_state *st = uring && max > 0 ? env_state(env) : NULL;
+  struct uring *ring = st != NULL ? ring_of(st) : NULL;
+  if (ring != NULL) return read_uring(env, argv[1], st, ring, fd, sizes, headroom, max, timeout, hdrs);
   if (max > 0) {
     int64_t t0 = now_ns();
     int w = wait_fd(fd, POLLIN, timeout);
@@ -534,55 +623,6 @@ static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) 
       return throw_errno(env, "poll", name, -w);
     }
     int32_t limit = now_ns() - t0 > SLEPT_NS ? 1 : max;
-    struct env_state *st = uring && w > 0 && limit > 1 ? env_state(env) : NULL;
-    struct uring *ring = st != NULL ? ring_of(st) : NULL;
-    if (ring != NULL) {
-      /* One io_uring_enter for the whole batch. An empty queue answers -EAGAIN at once (O_NONBLOCK);
-       * a packet that slips in after such an answer lands in a later slot, leaving size 0 (a hole)
-       * before it. How many reads to submit adapts: double after a batch that filled, else what
-       * came plus a few, so an idle queue does not pay 64 empty reads per packet. */
-      int32_t n = st->want < limit ? st->want : limit;
-      if (n > URING_DEPTH) n = URING_DEPTH;
-      for (int32_t i = 0; i < n; i++) {
-        napi_value b;
-        uint8_t *data;
-        size_t len;
-        CHECK(napi_get_element(env, argv[1], (uint32_t)i, &b));
-        if (!get_u8(env, b, &data, &len)) return NULL;
-        if ((size_t)headroom >= len) return throw_range(env, "native-tun: headroom leaves no room in a buffer");
-        if (hdrs != NULL) {
-          st->iov[2 * i] = (struct iovec){hdrs + (size_t)i * VNET_HDR_LEN, VNET_HDR_LEN};
-          st->iov[2 * i + 1] = (struct iovec){data + headroom, len - (size_t)headroom};
-        } else {
-          st->iov[i] = (struct iovec){data + headroom, len - (size_t)headroom};
-        }
-      }
-      int rc = uring_rw(ring, false, fd, st->iov, hdrs != NULL, n, false, st->res);
-      if (rc < 0) {
-        char name[IFNAMSIZ + 8];
-        fd_name(fd, name);
-        return throw_errno(env, "io_uring_enter", name, -rc);
-      }
-      int32_t got = 0, err = 0;
-      for (int32_t i = 0; i < n; i++) {
-        int32_t r = st->res[i];
-        if (r > 0 && (hdrs == NULL || r >= VNET_HDR_LEN)) {
-          sizes[i] = hdrs != NULL ? r - VNET_HDR_LEN : r;
-          count = i + 1;
-          got++;
-        } else {
-          sizes[i] = 0;
-          if (r < 0 && r != -EAGAIN && err == 0) err = -r;
-        }
-      }
-      if (count == 0 && err != 0) {
-        char name[IFNAMSIZ + 8];
-        fd_name(fd, name);
-        return throw_errno(env, "read", name, err);
-      }
-      st->want = got == n ? (n * 2 < URING_DEPTH ? n * 2 : URING_DEPTH) : got + 4;
-      w = 0; /* done */
-    }
     while (w > 0 && count < limit) {
       napi_value b;
       uint8_t *data;

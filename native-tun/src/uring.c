@@ -133,3 +133,51 @@ int uring_rw(struct uring *u, bool write, int fd, struct iovec *iov, bool two_io
   }
   return 0;
 }
+
+int uring_read_wait(struct uring *u, int fd, struct iovec *iov, bool two_iov, int timeout_ms, int32_t *res) {
+  struct __kernel_timespec ts = {.tv_sec = timeout_ms / 1000, .tv_nsec = (long long)(timeout_ms % 1000) * 1000000};
+  unsigned tail = *u->sq_tail;
+  unsigned mask = *u->sq_mask;
+  int n = timeout_ms >= 0 ? 2 : 1;
+  struct io_uring_sqe *s = &u->sqes[tail & mask];
+  memset(s, 0, sizeof *s);
+  s->opcode = IORING_OP_READV;
+  s->fd = fd;
+  s->addr = (uint64_t)(uintptr_t)iov;
+  s->len = two_iov ? 2 : 1;
+  s->off = (uint64_t)-1;
+  s->user_data = 0;
+  if (n == 2) s->flags = IOSQE_IO_LINK;
+  u->sq_array[tail & mask] = tail & mask;
+  if (n == 2) {
+    struct io_uring_sqe *t = &u->sqes[(tail + 1) & mask];
+    memset(t, 0, sizeof *t);
+    t->opcode = IORING_OP_LINK_TIMEOUT;
+    t->fd = -1;
+    t->addr = (uint64_t)(uintptr_t)&ts;
+    t->len = 1;
+    t->user_data = 1;
+    u->sq_array[(tail + 1) & mask] = (tail + 1) & mask;
+  }
+  __atomic_store_n(u->sq_tail, tail + (unsigned)n, __ATOMIC_RELEASE);
+  *res = -ECANCELED;
+  int done = 0, submitted = 0;
+  while (done < n) {
+    long r = syscall(__NR_io_uring_enter, u->fd, (unsigned)(n - submitted), (unsigned)(n - done), IORING_ENTER_GETEVENTS, NULL, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    submitted += (int)r;
+    unsigned head = *u->cq_head;
+    unsigned ctail = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE);
+    while (head != ctail) {
+      struct io_uring_cqe *c = &u->cqes[head & *u->cq_mask];
+      if (c->user_data == 0) *res = c->res;
+      head++;
+      done++;
+    }
+    __atomic_store_n(u->cq_head, head, __ATOMIC_RELEASE);
+  }
+  return 0;
+}

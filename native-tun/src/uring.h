@@ -24,4 +24,11 @@ void uring_free(struct uring *u);
  */
 int uring_rw(struct uring *u, bool write, int fd, struct iovec *iov, bool two_iov, int n, bool link, int32_t *res);
 
+/*
+ * One readv on fd that waits for a packet, up to timeout_ms (negative: no limit), in one
+ * io_uring_enter: the read linked to a LINK_TIMEOUT. *res gets octets, -ECANCELED on timeout,
+ * or -errno. Returns 0, or -errno when the ring itself failed.
+ */
+int uring_read_wait(struct uring *u, int fd, struct iovec *iov, bool two_iov, int timeout_ms, int32_t *res);
+
 #endif

@@ -15,6 +15,8 @@ import type { FromWorker, ToWorker, WorkerConfig, WorkerInit } from './messages.
 
 /** Milliseconds a readBatch waits for the first packet: the worst-case latency of a control message. */
 export const READ_TIMEOUT_MS = 100;
+/** Milliseconds between looks at the control port while packets flow (a reload or stop waits at most this long then). */
+export const CONTROL_EVERY_MS = 20;
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -60,9 +62,13 @@ post({ type: 'ready', gen: init.gen, wasm, ipv4Mtu: dp.options.ipv4Mtu, ipv6Mtu:
 const nap = new Int32Array(new SharedArrayBuffer(4));
 let lastReadError = '';
 let running = true;
+/** When the control port was last drained: every CONTROL_EVERY_MS under traffic, and whenever a read timed out. */
+let lastControl = Date.now();
 while (running) {
   try {
-    dp.runOnce(READ_TIMEOUT_MS);
+    // receiveMessageOnPort takes a lock and looks at the port: not worth doing per packet, which
+    // at low rates (request/response) is what a batch is.
+    if (dp.runOnce(READ_TIMEOUT_MS) > 0 && Date.now() - lastControl < CONTROL_EVERY_MS) continue;
     lastReadError = '';
   } catch (e) {
     const err = e as Error & { code?: string };
@@ -71,6 +77,7 @@ while (running) {
     lastReadError = code;
     Atomics.wait(nap, 0, 0, READ_TIMEOUT_MS); // a broken device must not spin a core
   }
+  lastControl = Date.now();
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
     const msg = m.message as ToWorker;
     if (msg.type === 'stop') {
