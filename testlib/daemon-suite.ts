@@ -163,15 +163,25 @@ export function daemonSuite(io: IoMode): void {
       else assert.equal(whole, 0);
     });
 
-    test('ICMP during a bulk transfer: pings of several sizes all answered while 16 MB of TCP crosses, the transfer intact', { skip }, async () => {
-      let pings: Promise<{ stdout: string }> | undefined;
+    test('ICMP during a bulk transfer: pings of several sizes answered while 16 MB of TCP crosses, none refused by a translator, the transfer intact', { skip }, async () => {
+      const icmpDrops = (): number =>
+        (['A', 'B'] as const).reduce((n, h) => n + metric(h, 'xlat464_drops_total{reason="46.icmp') + metric(h, 'xlat464_drops_total{reason="64.icmp'), 0);
+      const d0 = icmpDrops();
+      let pings: Promise<string[]> | undefined;
       await tcpTransfer('red', 16 << 20, 0, async () => {
         pings = Promise.all(
-          ['56', '1000', '1200'].map((size) => topo.run(topo.workloadNs('red', 'A'), 'ping', ['-c', '10', '-i', '0.05', '-s', size, '-W', '2', topo.v4('B')])),
-        ).then((rs) => ({ stdout: rs.map((x) => x.stdout).join('\n') }));
+          ['56', '1000', '1200'].map((size) => topo.run(topo.workloadNs('red', 'A'), 'ping', ['-c', '10', '-i', '0.05', '-s', size, '-W', '2', topo.v4('B')]).then((r) => r.stdout)),
+        );
       });
-      const out = (await pings!).stdout;
-      assert.equal(out.match(/10 received/g)?.length, 3, out);
+      const outs = await pings!;
+      // The bulk transfer may fill a TUN queue (txqueuelen) for a moment, and a queue that is full
+      // drops whatever comes, a ping too: that is congestion, not translation. Most must come back,
+      // and no translator may have refused one.
+      for (const out of outs) {
+        const got = Number(/(\d+) received/.exec(out)?.[1] ?? -1);
+        assert.ok(got >= 8, `at least 8 of 10 answered: ${out}`);
+      }
+      assert.equal(icmpDrops() - d0, 0, 'no ICMP drop reason counted on either host');
     });
 
     test('the fabric carries only IPv6 under the tenants\' prefixes, and xlat464 decode names tenant and IPv4 address', { skip }, async () => {
