@@ -97,13 +97,7 @@ static bool get_args_opt(napi_env env, napi_callback_info info, size_t want, siz
 }
 
 static bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
-  if (argc < want) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "native-tun: missing arguments");
-    return false;
-  }
-  return true;
+  return get_args_opt(env, info, want, want, argv);
 }
 
 static bool get_i32(napi_env env, napi_value v, int32_t *out, const char *what) {

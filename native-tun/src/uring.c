@@ -88,6 +88,32 @@ void uring_free(struct uring *u) {
   free(u);
 }
 
+/*
+ * Submits the n queued entries and waits until n completions came; res[user_data] gets each
+ * result for user_data below `keep`. Returns 0, or -errno when io_uring_enter failed.
+ */
+static int submit_wait(struct uring *u, int n, int32_t *res, int keep) {
+  int done = 0, submitted = 0;
+  while (done < n) {
+    long r = syscall(__NR_io_uring_enter, u->fd, (unsigned)(n - submitted), (unsigned)(n - done), IORING_ENTER_GETEVENTS, NULL, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    submitted += (int)r;
+    unsigned head = *u->cq_head;
+    unsigned ctail = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE);
+    while (head != ctail) {
+      struct io_uring_cqe *c = &u->cqes[head & *u->cq_mask];
+      if (c->user_data < (uint64_t)keep) res[c->user_data] = c->res;
+      head++;
+      done++;
+    }
+    __atomic_store_n(u->cq_head, head, __ATOMIC_RELEASE);
+  }
+  return 0;
+}
+
 int uring_rw(struct uring *u, bool write, int fd, struct iovec *iov, bool two_iov, int n, bool link, int32_t *res) {
   if (n <= 0) return 0;
   if (n > URING_DEPTH) return -EINVAL;
@@ -111,27 +137,7 @@ int uring_rw(struct uring *u, bool write, int fd, struct iovec *iov, bool two_io
     res[i] = -ECANCELED;
   }
   __atomic_store_n(u->sq_tail, tail + (unsigned)n, __ATOMIC_RELEASE);
-  int done = 0;
-  int submitted = 0;
-  while (done < n) {
-    int to_submit = n - submitted;
-    long r = syscall(__NR_io_uring_enter, u->fd, (unsigned)to_submit, (unsigned)(n - done), IORING_ENTER_GETEVENTS, NULL, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return -errno;
-    }
-    submitted += (int)r;
-    unsigned head = *u->cq_head;
-    unsigned ctail = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE);
-    while (head != ctail) {
-      struct io_uring_cqe *c = &u->cqes[head & *u->cq_mask];
-      if (c->user_data < (uint64_t)n) res[c->user_data] = c->res;
-      head++;
-      done++;
-    }
-    __atomic_store_n(u->cq_head, head, __ATOMIC_RELEASE);
-  }
-  return 0;
+  return submit_wait(u, n, res, n);
 }
 
 int uring_read_wait(struct uring *u, int fd, struct iovec *iov, bool two_iov, int timeout_ms, int32_t *res) {
@@ -161,23 +167,5 @@ int uring_read_wait(struct uring *u, int fd, struct iovec *iov, bool two_iov, in
   }
   __atomic_store_n(u->sq_tail, tail + (unsigned)n, __ATOMIC_RELEASE);
   *res = -ECANCELED;
-  int done = 0, submitted = 0;
-  while (done < n) {
-    long r = syscall(__NR_io_uring_enter, u->fd, (unsigned)(n - submitted), (unsigned)(n - done), IORING_ENTER_GETEVENTS, NULL, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return -errno;
-    }
-    submitted += (int)r;
-    unsigned head = *u->cq_head;
-    unsigned ctail = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE);
-    while (head != ctail) {
-      struct io_uring_cqe *c = &u->cqes[head & *u->cq_mask];
-      if (c->user_data == 0) *res = c->res;
-      head++;
-      done++;
-    }
-    __atomic_store_n(u->cq_head, head, __ATOMIC_RELEASE);
-  }
-  return 0;
+  return submit_wait(u, n, res, 1); /* the timeout's own completion (user_data 1) is only waited for */
 }

@@ -6,53 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkConfig } from '../../src/config/index.js';
-import { parseIPv4 as v4, parseIPv6 } from '../../src/address/index.js';
 import { pseudoSum4, pseudoSum6, sum16, WasmChecksum } from '../../src/checksum/index.js';
-import { memoryDevicePair, type Device, type MemoryDevice } from '../../src/io/index.js';
 import { buildPacket, type PacketSpec } from '../../src/packet/index.js';
-import { CounterBlock, G_GRO, G_GSO46, G_GSO64, G_SEG46 } from '../../src/service/counters.js';
-import { Dataplane, plainMemory, type PacketMemory } from '../../src/service/dataplane.js';
+import { G_GRO, G_GSO46, G_GSO64, G_SEG46 } from '../../src/service/counters.js';
+import { Dataplane, plainMemory } from '../../src/service/dataplane.js';
+import { offloadRig, HOST, FAR, FAR6, HOST6, be16, be32 } from '../../testlib/offload-rig.js';
 import { F_NEEDS_CSUM, GSO_NONE, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4, PacketOffload, VNET_HDR_LEN } from '../../src/translate/index.js';
 
-const CONFIG = {
-  translator: { ipv4: '192.0.0.1', ipv6: 'fd00:ffff::1', lowestIpv6Mtu: 1280 },
-  fabric: { tun: 'xf' },
-  tenants: [{ name: 'blue', prefix: '2001:db8:b::/96', ipv4: ['10.0.0.0/8'], plat: '2001:db8:64::/96', tun: 'xb' }],
-};
-const HOST = v4('10.0.0.1');
-const FAR = v4('203.0.113.5');
-const FAR6 = parseIPv6('2001:db8:64::cb00:7105');
-const HOST6 = parseIPv6('2001:db8:b::a00:1');
-const be16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const be32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 const payload = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
 const TS = Uint8Array.of(1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 7); // NOP NOP timestamps: options every segment shares
 
-interface Rig {
-  dp: Map<string, Dataplane>;
-  wire: Map<string, MemoryDevice>;
-  counters: Map<string, CounterBlock>;
-}
-
-function rig(memory: () => PacketMemory = () => plainMemory): Rig {
-  const devices = new Map<string, Device>();
-  const wire = new Map<string, MemoryDevice>();
-  for (const n of ['xf', 'xb']) {
-    const [dev, w] = memoryDevicePair({ names: [n, `${n}-wire`], mtu: 1500, vnetHdr: true });
-    devices.set(n, dev);
-    wire.set(n, w);
-  }
-  const dp = new Map<string, Dataplane>();
-  const counters = new Map<string, CounterBlock>();
-  for (const n of ['xf', 'xb']) {
-    const loaded = checkConfig(CONFIG);
-    const c = CounterBlock.create(loaded.table.size);
-    counters.set(n, c);
-    dp.set(n, new Dataplane(devices.get(n)!, { loaded, devices, counters: c }, memory()));
-  }
-  return { dp, wire, counters };
-}
+const rig = offloadRig;
 
 /** A packet as a device with IFF_VNET_HDR carries it: the header, then the packet. */
 function framed(o: PacketOffload | null, pkt: Uint8Array): Uint8Array {
