@@ -83,9 +83,17 @@ write_config() {
     done
     echo "fabric: { tun: $FABRIC_TUN }"
     echo "metrics: { listen: \"$METRICS\" }"
-    # XL_OFFLOAD=false|true and XL_QUEUES=N pick the daemon's io: section (default: offloads on,
-    # one queue per core).
-    [[ -z ${XL_OFFLOAD:-}${XL_QUEUES:-} ]] || echo "io: { ${XL_OFFLOAD:+offload: $XL_OFFLOAD}${XL_OFFLOAD:+${XL_QUEUES:+, }}${XL_QUEUES:+queues: $XL_QUEUES} }"
+    # XL_OFFLOAD=false|true, XL_QUEUES=N and XL_BUSY_POLL=MICROSECONDS pick the daemon's io:
+    # section (default: offloads on, one queue per core, no busy poll).
+    local io=()
+    if [[ -n ${XL_OFFLOAD:-} ]]; then io+=("offload: $XL_OFFLOAD"); fi
+    if [[ -n ${XL_QUEUES:-} ]]; then io+=("queues: $XL_QUEUES"); fi
+    if [[ -n ${XL_BUSY_POLL:-} ]]; then io+=("busyPoll: $XL_BUSY_POLL"); fi
+    if (( ${#io[@]} )); then
+      local joined
+      printf -v joined '%s, ' "${io[@]}"
+      echo "io: { ${joined%, } }"
+    fi
   } >"$f"
 }
 

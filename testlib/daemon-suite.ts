@@ -1,7 +1,7 @@
 /**
  * The daemon end to end over the reference layout (scripts/topology.sh), as a suite run once per
  * I/O mode (test/e2e/daemon.test.ts: offloads on, two queues; daemon-plain.test.ts: offloads off,
- * one queue). `xlat464 run` on hosts A and B, real traffic from the tenants' workload namespaces
+ * one queue, 50 µs busy poll). `xlat464 run` on hosts A and B, real traffic from the tenants' workload namespaces
  * through the kernel, the TUNs and the IPv6-only fabric. Blue and red use the same IPv4 addresses;
  * the tests check they both work at once (ping, a TCP transfer checked by SHA-256, UDP both ways,
  * UDP GSO, ICMP during a bulk transfer), that offloads are used exactly when configured, that the
@@ -28,12 +28,14 @@ const UDP_GSO = fileURLToPath(new URL('../../testlib/udp-gso.py', import.meta.ur
 export interface IoMode {
   offload: boolean;
   queues: number;
+  /** Busy poll, µs (absent: the default, none). */
+  busyPoll?: number;
 }
 
 export function daemonSuite(io: IoMode): void {
   const skip = e2eSkipReason();
   if (skip) console.log(`# daemon e2e (offload ${io.offload ? 'on' : 'off'}) skipped: ${skip}`);
-  describe(`daemon end to end, offload ${io.offload ? 'on' : 'off'}, ${io.queues} queue(s) per device`, () => {
+  describe(`daemon end to end, offload ${io.offload ? 'on' : 'off'}, ${io.queues} queue(s) per device${io.busyPoll ? `, busy poll ${io.busyPoll} µs` : ''}`, () => {
     let topo: Topology;
     const daemons: Partial<Record<Host, NsProcess>> = {};
     let port = 20000 + (process.pid % 10000);
@@ -102,8 +104,8 @@ export function daemonSuite(io: IoMode): void {
 
     test('the daemons run as configured: a worker per queue of every device, offloads as io: says', { skip }, () => {
       for (const h of ['A', 'B'] as const) {
-        const ready = json<{ workers: number; offload: boolean; queues: number }>(daemons[h]!.stdout().split('\n').find((l) => l.includes('"msg":"ready"'))!);
-        assert.deepEqual([ready.workers, ready.offload, ready.queues], [3 * io.queues, io.offload, io.queues]);
+        const ready = json<{ workers: number; offload: boolean; queues: number; busyPoll: number }>(daemons[h]!.stdout().split('\n').find((l) => l.includes('"msg":"ready"'))!);
+        assert.deepEqual([ready.workers, ready.offload, ready.queues, ready.busyPoll], [3 * io.queues, io.offload, io.queues, io.busyPoll ?? 0]);
       }
     });
 

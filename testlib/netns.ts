@@ -61,9 +61,10 @@ export class Topology {
   }
 
   /** Builds the topology with this suffix (removing a leftover one first); `io` goes into the daemons' configuration. */
-  static up(suffix: string, io?: { offload: boolean; queues: number }): Topology {
+  static up(suffix: string, io?: { offload: boolean; queues: number; busyPoll?: number }): Topology {
     Topology.down(suffix);
-    const ioEnv = io === undefined ? {} : { XL_OFFLOAD: String(io.offload), XL_QUEUES: String(io.queues) };
+    const ioEnv =
+      io === undefined ? {} : { XL_OFFLOAD: String(io.offload), XL_QUEUES: String(io.queues), ...(io.busyPoll === undefined ? {} : { XL_BUSY_POLL: String(io.busyPoll) }) };
     const state = execFileSync('bash', [SCRIPT, 'up', suffix], { encoding: 'utf8', env: { ...process.env, XL_QUIET: '1', ...ioEnv } }).trim();
     return new Topology(suffix, state);
   }

@@ -126,6 +126,14 @@ export const ioSchema = z.strictObject({
    * a system call per packet (where io_uring works; else the system calls).
    */
   uring: z.boolean().default(false),
+  /**
+   * Busy poll, microseconds (0-10000): a worker whose queue is empty keeps looking for this long
+   * before it sleeps. A sleeping worker pays a wake-up for every packet that comes alone
+   * (request/response traffic; several µs on an idle core, more in a virtual machine); a polling
+   * one pays CPU instead: up to this long after each such packet, a whole core per worker while
+   * packets come closer together than this. 0 (default) sleeps at once.
+   */
+  busyPoll: z.number().int().min(0).max(10000).default(0),
 });
 
 /** The whole file. */

@@ -9,6 +9,7 @@ export {
   loadNativeTun,
   setTunOffload,
   TUN_OFFLOADS,
+  MAX_BUSY_POLL_US,
   TUN_F_CSUM,
   TUN_F_TSO4,
   TUN_F_TSO6,

@@ -50,6 +50,8 @@ export interface IoPlan {
   readonly offload: boolean;
   readonly queues: number;
   readonly uring: boolean;
+  /** Busy poll before each wait, microseconds (0: sleep at once). */
+  readonly busyPoll: number;
   /** Which queue of the device this open is (0 first). */
   readonly queue: number;
 }
@@ -90,15 +92,16 @@ function defaultOpen(name: string, io: IoPlan): OpenDevice {
 }
 
 /** The `io:` section as the daemon runs it. */
-export function ioPlan(config: DaemonPlan['loaded']['config']): { offload: boolean; queues: number; uring: boolean } {
-  return { offload: config.io.offload, queues: config.io.queues ?? availableParallelism(), uring: config.io.uring };
+export function ioPlan(config: DaemonPlan['loaded']['config']): Omit<IoPlan, 'queue'> {
+  const io = config.io;
+  return { offload: io.offload, queues: io.queues ?? availableParallelism(), uring: io.uring, busyPoll: io.busyPoll };
 }
 
-function handlesOf(devs: readonly OpenDevice[], uring: boolean): DeviceHandle[] {
+function handlesOf(devs: readonly OpenDevice[], { uring, busyPoll }: Omit<IoPlan, 'queue'>): DeviceHandle[] {
   const byName = new Map<string, DeviceHandle & { fds: number[] }>();
   for (const d of devs) {
     const h = byName.get(d.name);
-    if (h === undefined) byName.set(d.name, { name: d.name, fd: d.fd, fds: [d.fd], mtu: d.mtu, vnetHdr: d.vnetHdr === true, uring });
+    if (h === undefined) byName.set(d.name, { name: d.name, fd: d.fd, fds: [d.fd], mtu: d.mtu, vnetHdr: d.vnetHdr === true, uring, busyPoll });
     else h.fds.push(d.fd);
   }
   return [...byName.values()];
@@ -118,7 +121,7 @@ export class Daemon {
   /** The `user:` the daemon dropped to, whose uid and gid own every device it opens. */
   private user: { uid: number; gid: number } | undefined;
   /** `io:` as started; fixed for the life of the process. */
-  private io = { offload: false, queues: 1, uring: false };
+  private io: Omit<IoPlan, 'queue'> = { offload: false, queues: 1, uring: false, busyPoll: 0 };
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger;
@@ -159,7 +162,7 @@ export class Daemon {
       dropPrivileges(user);
       this.log.info({ user: user.name, uid: user.uid, gid: user.gid }, 'dropped privileges');
     }
-    const handles = handlesOf(opened, io.uring);
+    const handles = handlesOf(opened, io);
     const ready: Promise<FromWorker>[] = [];
     opened.forEach((d, i) => ready.push(this.spawn(d, i % io.queues, handles)));
     const first = await Promise.all(ready);
@@ -172,6 +175,7 @@ export class Daemon {
         offload: io.offload,
         queues: io.queues,
         uring: io.uring,
+        busyPoll: io.busyPoll,
         metrics: this.server === undefined ? null : config.metrics.listen,
         wasm: first.every((m) => m.type === 'ready' && m.wasm),
       },
@@ -243,7 +247,7 @@ export class Daemon {
       return false;
     }
     const io = ioPlan(plan.loaded.config);
-    for (const k of ['offload', 'queues', 'uring'] as const) {
+    for (const k of ['offload', 'queues', 'uring', 'busyPoll'] as const) {
       if (io[k] !== this.io[k]) {
         this.metrics.reloads.inc({ outcome: 'error' });
         this.log.error(
@@ -275,7 +279,7 @@ export class Daemon {
     for (const d of plan.devices) {
       for (let q = 0; q < io.queues; q++) queues.push(this.running.get(keyOf(d.name, q))?.dev ?? added.find((a, i) => a.name === d.name && i % io.queues === q)!);
     }
-    const handles = handlesOf(queues, io.uring);
+    const handles = handlesOf(queues, io);
     const names = plan.loaded.table.names;
     const acks: Promise<void>[] = [];
     for (const r of this.running.values()) {

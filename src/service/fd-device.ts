@@ -22,6 +22,8 @@ export interface DeviceHandle {
   readonly vnetHdr: boolean;
   /** Batch reads and writes through io_uring (io.uring). */
   readonly uring?: boolean;
+  /** Busy poll before each wait, microseconds (io.busyPoll). */
+  readonly busyPoll?: number;
 }
 
 export class FdDevice implements Device {
@@ -31,7 +33,15 @@ export class FdDevice implements Device {
   /** io_uring asked for and working on this thread (probed once per worker, at construction). */
   readonly uring: boolean;
 
-  constructor(readonly fd: number, readonly name: string, readonly mtu: number, readonly vnetHdr = false, uring = false) {
+  constructor(
+    readonly fd: number,
+    readonly name: string,
+    readonly mtu: number,
+    readonly vnetHdr = false,
+    uring = false,
+    /** Busy poll before each wait, microseconds. */
+    readonly busyPoll = 0,
+  ) {
     this.native = loadNativeTun();
     this.uring = uring && this.native.uringProbe() === null;
   }
@@ -39,7 +49,10 @@ export class FdDevice implements Device {
   readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device released');
     const h = this.vnetHdr ? hdrs : undefined;
-    return this.uring ? this.native.readBatchUring(this.fd, bufs, sizes, headroom, max, timeoutMs, h) : this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, h);
+    const spin = this.busyPoll;
+    return this.uring
+      ? this.native.readBatchUring(this.fd, bufs, sizes, headroom, max, timeoutMs, h, spin)
+      : this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, h, spin);
   }
 
   writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {

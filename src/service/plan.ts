@@ -79,7 +79,7 @@ export function describePlan(plan: DaemonPlan): string {
   }
   lines.push(`metrics: http://${config.metrics.listen}/metrics`);
   lines.push(`log level: ${config.log.level}`);
-  lines.push(`io: offload ${config.io.offload ? 'on (IFF_VNET_HDR, TSO/USO, GSO super-packets translated whole)' : 'off'}, queues ${config.io.queues ?? 'one per core (default)'}, io_uring ${config.io.uring ? 'on' : 'off'}`);
+  lines.push(`io: offload ${config.io.offload ? 'on (IFF_VNET_HDR, TSO/USO, GSO super-packets translated whole)' : 'off'}, queues ${config.io.queues ?? 'one per core (default)'}, io_uring ${config.io.uring ? 'on' : 'off'}, busy poll ${config.io.busyPoll > 0 ? `${config.io.busyPoll} µs` : 'off'}`);
   lines.push(`user: ${config.user === undefined ? '(stays as started)' : String(config.user)}`);
   return lines.join('\n') + '\n';
 }

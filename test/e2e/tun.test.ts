@@ -233,6 +233,53 @@ test('io_uring: readBatchUring reads a queued batch in one call, in order; write
   }
 });
 
+test('busy poll: an empty wait spins (CPU) for spinUs, then sleeps for the rest of its timeout; a queued packet is read at once; out of range is refused', { skip }, async () => {
+  const dev = open[0]!;
+  const native = loadNativeTun();
+  const bufs = Array.from({ length: 4 }, () => new Uint8Array(2048));
+  const sizes = new Int32Array(4);
+  while (dev.readBatch(bufs, sizes, 0, 4, 0) > 0);
+  /** Wall and CPU (user + system, this process) milliseconds of one empty readBatch. */
+  const timed = (spinUs: number, uring: boolean): { n: number; wallMs: number; cpuMs: number } => {
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const n = uring ? native.readBatchUring(dev.fd, bufs, sizes, 0, 4, 120, undefined, spinUs) : native.readBatch(dev.fd, bufs, sizes, 0, 4, 120, undefined, spinUs);
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const c = process.cpuUsage(c0);
+    return { n, wallMs, cpuMs: (c.user + c.system) / 1e3 };
+  };
+  for (const uring of [false, true]) {
+    const sleep = timed(0, uring);
+    const spin = timed(10000, uring);
+    const what = uring ? 'readBatchUring' : 'readBatch';
+    assert.equal(sleep.n, 0);
+    assert.equal(spin.n, 0);
+    // The timeout still bounds the call: the spin is part of it, not added to it.
+    assert.ok(spin.wallMs >= 110 && spin.wallMs < 1000, `${what}: waited ${spin.wallMs} ms for a 120 ms timeout with 10 ms of spin`);
+    // 10 ms of looking without sleeping is CPU time; sleeping in poll is almost none. Lower bound
+    // well under 10 ms: the spinning thread may be preempted on a busy machine.
+    assert.ok(spin.cpuMs >= 3, `${what}: a 10 ms spin used ${spin.cpuMs} ms of CPU`);
+    assert.ok(sleep.cpuMs < spin.cpuMs, `${what}: no spin used ${sleep.cpuMs} ms of CPU, 10 ms spin ${spin.cpuMs}`);
+  }
+  // Queued before the call: found by the first look of the spin, read in the same call.
+  const sock = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => sock.send('spin', 7777, remote, (e) => (e ? reject(e) : resolve())));
+    await new Promise((r) => setTimeout(r, 50));
+    let got = '';
+    const deadline = Date.now() + 3000;
+    while (got === '' && Date.now() < deadline) {
+      const n = dev.readBatch(bufs, sizes, 0, 4, 500);
+      for (let i = 0; i < n; i++) if (bufs[i]![0]! >> 4 === 4 && bufs[i]![9] === 17) got = Buffer.from(bufs[i]!.subarray(28, sizes[i]!)).toString();
+    }
+    assert.equal(got, 'spin');
+  } finally {
+    sock.close();
+  }
+  assert.throws(() => native.readBatch(dev.fd, bufs, sizes, 0, 4, 10, undefined, 10001), (e: Error & { code?: string }) => e instanceof RangeError && e.code === 'ERR_INVALID_ARG_VALUE');
+  assert.throws(() => TunDevice.open(name, { busyPoll: -5 }), (e: Error) => e instanceof RangeError && /busyPoll.*-5/.test(e.message));
+});
+
 test('readBatch returns 0 after its timeout when nothing arrives', { skip }, () => {
   const dev = open[0] ?? TunDevice.open(name, { mtu: 1400 });
   if (open.length === 0) open.push(dev);

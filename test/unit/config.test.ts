@@ -28,6 +28,7 @@ test('the README example config loads, with the documented defaults filled in', 
   assert.equal(config.translator.eamHairpin, 'intrinsic');
   assert.deepEqual(config.translator.mtuPlateaus, [65535, 32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68]);
   assert.equal(config.metrics.listen, '127.0.0.1:9464');
+  assert.deepEqual(config.io, { offload: true, uring: false, busyPoll: 0 }, 'io: offloads on, queues per core (absent), no io_uring, no busy poll');
   assert.equal(translator.ipv4, 0xc0000001);
   assert.equal(translator.tos, -1);
   assert.equal(translator.rfc6791v4Addr, 0xc0000001, 'rfc6791v4: null falls back to translator.ipv4');
@@ -73,6 +74,10 @@ test('bad translator values are refused with path and value', () => {
   refuses({ ...base(), translator: { ...base().translator, mtuPlateaus: [1500, 1500] } }, 'ERR_XLAT_BAD_CONFIG', 'translator.mtuPlateaus[1]');
   refuses({ ...base(), metrics: { listen: '0.0.0.0:99999' } }, 'ERR_XLAT_BAD_CONFIG', 'metrics.listen', '0.0.0.0:99999');
   refuses({ ...base(), fabric: { tun: 'a-name-much-too-long' } }, 'ERR_XLAT_BAD_CONFIG', 'fabric.tun', 'a-name-much-too-long');
+  refuses({ ...base(), io: { busyPoll: 20000 } }, 'ERR_XLAT_BAD_CONFIG', 'io.busyPoll', '20000');
+  refuses({ ...base(), io: { busyPoll: -1 } }, 'ERR_XLAT_BAD_CONFIG', 'io.busyPoll', '-1');
+  refuses({ ...base(), io: { busyPoll: 2.5 } }, 'ERR_XLAT_BAD_CONFIG', 'io.busyPoll', '2.5');
+  refuses({ ...base(), io: { queues: 0 } }, 'ERR_XLAT_BAD_CONFIG', 'io.queues', '0');
 });
 
 test('tenant errors name the tenant and the field', () => {

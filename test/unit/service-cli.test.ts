@@ -120,14 +120,15 @@ async function withDirAsync(fn: (dir: string) => Promise<void>): Promise<void> {
 test('daemon over FIFOs: a worker per queue, ready once they run, a broken reload (or one changing io:) is refused and the old config stays, a good one applies', async () => {
   await withDirAsync(async (dir) => {
     const file = join(dir, 'c.yaml');
-    const IO = 'io: { offload: false, queues: 2 }\n';
+    // busyPoll: every worker spins 200 µs on its empty FIFO before each wait; stop and reload still answer.
+    const IO = 'io: { offload: false, queues: 2, busyPoll: 200 }\n';
     writeFileSync(file, GOOD + IO);
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
     const opened: string[] = [];
     // A FIFO opened read-write stands in for a TUN fd: poll() waits on it, nothing arrives.
     const openDevice = (name: string, io: IoPlan): OpenDevice => {
-      assert.deepEqual([io.offload, io.queues], [false, 2]);
+      assert.deepEqual([io.offload, io.queues, io.busyPoll], [false, 2, 200]);
       const path = join(dir, `${name}.${io.queue}`);
       execFileSync('mkfifo', [path]);
       const fd = openSync(path, 'r+');
@@ -140,9 +141,17 @@ test('daemon over FIFOs: a worker per queue, ready once they run, a broken reloa
     const ready = lines.find((l) => l.msg === 'ready');
     assert.ok(ready, 'a ready line');
     assert.equal(ready.workers, 6, 'three devices, two queues each');
+    assert.equal(ready.busyPoll, 200);
     assert.deepEqual(ready.tenants, ['blue', 'red']);
 
-    writeFileSync(file, GOOD + 'io: { offload: false, queues: 3 }\n');
+    writeFileSync(file, GOOD + 'io: { offload: false, queues: 2, busyPoll: 50 }\n');
+    assert.equal(await daemon.reload(), false);
+    const pollRefused = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('reload refused: io.busyPoll'));
+    assert.ok(pollRefused, JSON.stringify(lines));
+    assert.equal(pollRefused.field, 'io.busyPoll');
+    lines.length = 0;
+
+    writeFileSync(file, GOOD + 'io: { offload: false, queues: 3, busyPoll: 200 }\n');
     assert.equal(await daemon.reload(), false);
     const ioRefused = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('reload refused: io.queues'));
     assert.ok(ioRefused, JSON.stringify(lines));
@@ -156,7 +165,7 @@ test('daemon over FIFOs: a worker per queue, ready once they run, a broken reloa
     assert.ok(refused);
     assert.equal(refused.field, 'translator.ipv4');
     assert.deepEqual(daemon.plan.loaded.table.names, ['blue', 'red'], 'old configuration kept');
-    assert.match(await daemon.metrics.text(), /xlat464_reloads_total\{outcome="error"\} 2/, "the io: change and the broken file");
+    assert.match(await daemon.metrics.text(), /xlat464_reloads_total\{outcome="error"\} 3/, 'the two io: changes and the broken file');
 
     writeFileSync(file, GOOD.replace(/ {2}- \{ name: red.*\n/, '  - { name: green, prefix: "2001:db8:ee::/96", tun: xt-green }\n') + IO);
     assert.equal(await daemon.reload(), true);
