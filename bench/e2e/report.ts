@@ -3,8 +3,8 @@
  *   `record NAME INDEX DIR CPU`  reads one run's raw outputs and prints one JSON line;
  *   `summarize RUNS.jsonl ...`   prints the markdown table (median with min-max per variant, and
  *                                the ratios of RATIOS) and writes results.json.
- * NAME is one of run.sh's variants (tayga, xlat464, xlat464-offload, xlat464-offload-2w, echo,
- * echo-offload); the field is still called `translator` although the echoes translate nothing.
+ * NAME is one of run.sh's variants (tayga, xlat464, xlat464-uring, xlat464-poll, xlat464-offload,
+ * xlat464-offload-uring, xlat464-offload-poll, xlat464-offload-2w, echo, echo-offload); the field is still called `translator` although the echoes translate nothing.
  * Units are in the field names: `Gbps` is 10^9 bit/s, `Pps` packets/s, `Us` microseconds,
  * `CpuSPerGB` translator CPU seconds (user + system, all threads) per 10^9 octets received.
  */
@@ -37,6 +37,8 @@ export interface RunRecord {
   udpTunDrops: number;
   tcpLatUs: number;
   udpLatUs: number;
+  /** Translator CPU during the latency tests (one packet at a time), as a share of one core: what a busy poll costs. */
+  latCpuCores: number;
   /** Busy share (1 = 100 %) of core 0 and core 1 during each test, and the softirq part of it. */
   tcp1Core0Busy: number;
   tcp1Core1Busy: number;
@@ -132,6 +134,7 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
   const gen = udpflood(`${dir}/udp-send.json`);
   const sink = udpflood(`${dir}/udp-recv.json`);
   const q = readFileSync(`${dir}/qperf.txt`, 'utf8');
+  const latCpu = existsSync(`${dir}/lat.cpu`) ? (readFileSync(`${dir}/lat.cpu`, 'utf8').trim().split(/\s+/).map(Number) as [number, number, number, number]) : undefined;
   const c1 = coreBusy(`${dir}/tcp1.cores`);
   const c4 = coreBusy(`${dir}/tcp4.cores`);
   const cu = coreBusy(`${dir}/udp.cores`);
@@ -156,6 +159,7 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
     udpTunDrops: drops!,
     tcpLatUs: qperfLatencyUs(q, 'tcp_lat'),
     udpLatUs: qperfLatencyUs(q, 'udp_lat'),
+    latCpuCores: latCpu === undefined ? NaN : latCpu[0] / latCpu[1] / (latCpu[3] - latCpu[2]),
     tcp1Core0Busy: c1.busy[0],
     tcp1Core1Busy: c1.busy[1],
     tcp1Core0Softirq: c1.softirq[0],
@@ -195,6 +199,7 @@ const FIGURES: Figure[] = [
   { key: 'udpCpuUsPerPkt', label: 'translator (or echo) CPU µs per 64-octet UDP packet forwarded', digits: 2, lowerIsBetter: true, ratio: true },
   { key: 'tcp1CpuCores', label: 'translator CPU during TCP 1 stream, % of core 0', digits: 0, lowerIsBetter: true },
   { key: 'udpCpuCores', label: 'translator CPU during UDP flood, % of core 0', digits: 0, lowerIsBetter: true },
+  { key: 'latCpuCores', label: 'translator CPU during the latency tests, % of core 0', digits: 0, lowerIsBetter: true },
   { key: 'tcp1Core0Busy', label: 'core 0 (translator) busy during TCP 1 stream, %', digits: 0, lowerIsBetter: true },
   { key: 'tcp1Core1Busy', label: 'core 1 (tools) busy during TCP 1 stream, %', digits: 0, lowerIsBetter: true },
   { key: 'tcp4Core0Busy', label: 'core 0 (translator) busy during TCP 4 streams, %', digits: 0, lowerIsBetter: true },
@@ -214,7 +219,18 @@ function scaled(f: Figure, v: number): number {
 }
 
 /** Table columns in this order; a variant run.sh does not know goes after them. */
-export const VARIANTS = ['tayga', 'xlat464', 'xlat464-uring', 'xlat464-offload', 'xlat464-offload-uring', 'xlat464-offload-2w', 'echo', 'echo-offload'] as const;
+export const VARIANTS = [
+  'tayga',
+  'xlat464',
+  'xlat464-uring',
+  'xlat464-poll',
+  'xlat464-offload',
+  'xlat464-offload-uring',
+  'xlat464-offload-poll',
+  'xlat464-offload-2w',
+  'echo',
+  'echo-offload',
+] as const;
 
 /** Ratio columns, [numerator, denominator], each shown when both were run. */
 export const RATIOS: readonly (readonly [string, string])[] = [
@@ -223,10 +239,13 @@ export const RATIOS: readonly (readonly [string, string])[] = [
   ['xlat464-offload-2w', 'tayga'],
   ['xlat464-uring', 'tayga'],
   ['xlat464-offload-uring', 'tayga'],
+  ['xlat464-poll', 'tayga'],
+  ['xlat464-offload-poll', 'tayga'],
   ['xlat464', 'echo'],
   ['xlat464-uring', 'echo'],
   ['xlat464-offload', 'echo-offload'],
   ['xlat464-offload-uring', 'echo-offload'],
+  ['xlat464-offload-poll', 'echo-offload'],
 ];
 
 const HEADS: Record<string, string> = { tayga: 'TAYGA' };

@@ -14,6 +14,10 @@
 #   xlat464-offload-uring  io: { offload: true, queues: 1, uring: true }
 #   xlat464-offload-2w  io: { offload: true, queues: 2 }: two IFF_MULTI_QUEUE queues, two worker
 #                       threads; taskset -c 0,1, so its second worker shares core 1 with the tools.
+#   xlat464-poll        io: { offload: false, queues: 1, busyPoll: 50 }: the worker looks at its
+#                       empty queue for 50 µs before it sleeps, so a packet that comes alone does
+#                       not wait for a wake-up; costs CPU (the latency test's CPU row shows how much).
+#   xlat464-offload-poll  io: { offload: true, queues: 1, busyPoll: 50 }
 #   echo                bench/e2e/tunecho.c: reads each packet from the TUN and writes it straight
 #                       back, one read(2) and one write(2) per packet. No translation: the ceiling
 #                       for user-space forwarding through one TUN on one core. taskset -c 0.
@@ -71,7 +75,7 @@ RUNS=3
 QUICK=0
 OUT=/tmp/xlat464-e2e-bench
 ONLY=""
-VARIANTS=(tayga xlat464 xlat464-uring xlat464-offload xlat464-offload-uring xlat464-offload-2w echo echo-offload)
+VARIANTS=(tayga xlat464 xlat464-uring xlat464-poll xlat464-offload xlat464-offload-uring xlat464-offload-poll xlat464-offload-2w echo echo-offload)
 usage() { echo "usage: $0 [--runs N] [--quick] [--out DIR] [--only NAME[,NAME...]] (names: ${VARIANTS[*]})" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -252,6 +256,8 @@ xlat464_io() { # the io: section of each xlat464 variant
     xlat464-offload-2w) echo '{ offload: true, queues: 2 }' ;;
     xlat464-uring) echo '{ offload: false, queues: 1, uring: true }' ;;
     xlat464-offload-uring) echo '{ offload: true, queues: 1, uring: true }' ;;
+    xlat464-poll) echo '{ offload: false, queues: 1, busyPoll: 50 }' ;;
+    xlat464-offload-poll) echo '{ offload: true, queues: 1, busyPoll: 50 }' ;;
   esac
 }
 
@@ -357,12 +363,15 @@ udp_flood() { # udp_flood RUNDIR -> udp-send.json, udp-recv.json (udpflood) and 
   echo "$(( tx1 - tx0 )) $(( rx1 - rx0 )) $w0 $w1 $(( t1 - t0 )) $TCK $(( drop1 - drop0 ))" >"$dir/udp.txt"
 }
 
-latency() { # latency RUNDIR -> qperf.txt
-  local dir=$1 srv
+latency() { # latency RUNDIR -> qperf.txt, lat.cpu ("cpu_ticks CLK_TCK t0 t1": translator CPU during both tests)
+  local dir=$1 srv t0 t1 w0 w1
   taskset -c $CPU_TOOLS ip netns exec $SRV qperf >/dev/null 2>&1 &
   srv=$!
   sleep 0.5
+  t0=$(cpu_ticks); w0=$(date +%s.%N)
   tools ip netns exec $NS4 qperf -t $LAT -vu $V4_SERVER tcp_lat udp_lat >"$dir/qperf.txt" 2>&1 || true
+  t1=$(cpu_ticks); w1=$(date +%s.%N)
+  echo "$(( t1 - t0 )) $TCK $w0 $w1" >"$dir/lat.cpu"
   kill $srv 2>/dev/null || true; wait $srv 2>/dev/null || true
 }
 
