@@ -165,6 +165,35 @@ export function daemonSuite(io: IoMode): void {
       else assert.equal(whole, 0);
     });
 
+    test(`UDP datagrams queued while host A's daemon is paused ${io.offload ? 'leave it coalesced into UDP GSO super-packets (GRO on the write side)' : 'leave it one by one'}, and each arrives whole`, { skip }, async () => {
+      const p = nextPort();
+      const echo = topo.traffic(topo.workloadNs('blue', 'B'), 'udp-echo', p);
+      await echo.waitFor(/listening/);
+      const gro = (): number => metric('A', 'xlat464_gro_segments_total ');
+      const gro0 = gro();
+      // SIGSTOP: the 50 datagrams wait in blue A's TUN queue, so the worker reads them as one batch.
+      daemons.A!.child.kill('SIGSTOP');
+      let resumed = false;
+      const resume = (): void => {
+        if (!resumed) daemons.A!.child.kill('SIGCONT');
+        resumed = true;
+      };
+      try {
+        const sender = topo.run(topo.workloadNs('blue', 'A'), 'python3', [UDP_GSO, topo.v4('B'), p, '1200', '1', '50', '0']);
+        await new Promise((r) => setTimeout(r, 500));
+        resume();
+        const r = await sender;
+        assert.deepEqual(json<Record<string, number>>(r.stdout.trim()), { sent: 50, received: 50, bad: 0, duplicates: 0 }, r.stdout + r.stderr);
+      } finally {
+        resume();
+      }
+      const [major, minor] = release().split('.').map(Number) as [number, number];
+      const uso = major > 6 || (major === 6 && minor >= 2);
+      const merged = gro() - gro0;
+      if (io.offload && uso) assert.ok(merged >= 25, `datagrams coalesced on host A: ${merged} of 50`);
+      else assert.equal(merged, 0);
+    });
+
     test('ICMP during a bulk transfer: pings of several sizes answered while 16 MB of TCP crosses, none refused by a translator, the transfer intact', { skip }, async () => {
       const icmpDrops = (): number =>
         (['A', 'B'] as const).reduce((n, h) => n + metric(h, 'xlat464_drops_total{reason="46.icmp') + metric(h, 'xlat464_drops_total{reason="64.icmp'), 0);

@@ -29,12 +29,15 @@ export interface OffloadRig {
   counters: Map<string, CounterBlock>;
 }
 
-/** A Dataplane for the fabric TUN (xf) and blue's TUN (xb), each with its own counters, as the daemon's workers have. */
-export function offloadRig(memory: () => PacketMemory = () => plainMemory): OffloadRig {
+/**
+ * A Dataplane for the fabric TUN (xf) and blue's TUN (xb), each with its own counters, as the
+ * daemon's workers have. `uso` false: the devices do not take UDP GSO writes (a kernel before 6.2).
+ */
+export function offloadRig(memory: () => PacketMemory = () => plainMemory, uso = true): OffloadRig {
   const devices = new Map<string, Device>();
   const wire = new Map<string, MemoryDevice>();
   for (const n of ['xf', 'xb']) {
-    const [dev, w] = memoryDevicePair({ names: [n, `${n}-wire`], mtu: 1500, vnetHdr: true });
+    const [dev, w] = memoryDevicePair({ names: [n, `${n}-wire`], mtu: 1500, vnetHdr: true, uso });
     devices.set(n, dev);
     wire.set(n, w);
   }

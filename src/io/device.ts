@@ -33,6 +33,12 @@ export interface Device {
    */
   readonly vnetHdr?: boolean;
   /**
+   * With `vnetHdr`: writes may carry UDP GSO super-packets (VIRTIO_NET_HDR_GSO_UDP_L4), which the
+   * kernel takes from Linux 6.2, the release that added USO to TUNSETOFFLOAD. Absent or false: no
+   * UDP GSO is written (TCP GSO always may be).
+   */
+  readonly uso?: boolean;
+  /**
    * Reads up to `max` packets, waiting at most `timeoutMs` (milliseconds) for the first.
    * Packet i lands at `bufs[i][headroom ..]`, its length in octets in `sizes[i]`. A packet longer
    * than `bufs[i].length - headroom` is cut to fit (as the kernel does), so size buffers for the MTU.

@@ -23,6 +23,8 @@ export interface MemoryDeviceOptions {
    * A packet with a GSO type may exceed the MTU, as on a TUN. Default false.
    */
   vnetHdr?: boolean;
+  /** With vnetHdr: the device says it takes UDP GSO writes (Device.uso), as a TUN on Linux 6.2+. Default: as vnetHdr. */
+  uso?: boolean;
 }
 
 const VNET = 10;
@@ -38,7 +40,7 @@ export class MemoryDevice implements Device {
   private closed = false;
 
   /** @internal use {@link memoryDevicePair} */
-  constructor(name: string, mtu: number, private readonly capacity: number, readonly vnetHdr = false) {
+  constructor(name: string, mtu: number, private readonly capacity: number, readonly vnetHdr = false, readonly uso = vnetHdr) {
     this.name = name;
     this.mtu = mtu;
   }
@@ -137,8 +139,9 @@ export function memoryDevicePair(options: MemoryDeviceOptions = {}): [MemoryDevi
   const [na, nb] = options.names ?? ['mem0', 'mem1'];
   const mtu = options.mtu ?? 1500;
   const capacity = options.capacity ?? 1000;
-  const a = new MemoryDevice(na, mtu, capacity, options.vnetHdr === true);
-  const b = new MemoryDevice(nb, mtu, capacity, options.vnetHdr === true);
+  const vnet = options.vnetHdr === true;
+  const a = new MemoryDevice(na, mtu, capacity, vnet, vnet && options.uso !== false);
+  const b = new MemoryDevice(nb, mtu, capacity, vnet, vnet && options.uso !== false);
   a.peer = b;
   b.peer = a;
   return [a, b];

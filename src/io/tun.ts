@@ -180,6 +180,11 @@ export class TunDevice implements Device {
     }
   }
 
+  /** The kernel took USO4/USO6 (Linux 6.2+), so UDP GSO super-packets may be written. */
+  get uso(): boolean {
+    return (this.offloads & (TUN_F_USO4 | TUN_F_USO6)) !== 0;
+  }
+
   readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device closed');
     const h = this.vnetHdr ? hdrs : undefined;

@@ -21,6 +21,8 @@ export interface OpenDevice {
   readonly mtu: number;
   /** Opened with IFF_VNET_HDR (io.offload). */
   readonly vnetHdr?: boolean;
+  /** Takes UDP GSO writes (Device.uso). */
+  readonly uso?: boolean;
   setPersist(on: boolean): void;
   close(): void;
   /** TUNSETOWNER/TUNSETGROUP, when the addon has them. */
@@ -101,7 +103,7 @@ function handlesOf(devs: readonly OpenDevice[], { uring, busyPoll }: Omit<IoPlan
   const byName = new Map<string, DeviceHandle & { fds: number[] }>();
   for (const d of devs) {
     const h = byName.get(d.name);
-    if (h === undefined) byName.set(d.name, { name: d.name, fd: d.fd, fds: [d.fd], mtu: d.mtu, vnetHdr: d.vnetHdr === true, uring, busyPoll });
+    if (h === undefined) byName.set(d.name, { name: d.name, fd: d.fd, fds: [d.fd], mtu: d.mtu, vnetHdr: d.vnetHdr === true, uso: d.uso === true, uring, busyPoll });
     else h.fds.push(d.fd);
   }
   return [...byName.values()];

@@ -59,7 +59,7 @@ import {
   HIST_WRITE,
   reasonIndex,
 } from './counters.js';
-import { coalesceTcp } from './gro.js';
+import { coalesce } from './gro.js';
 
 /** Packets per readBatch. */
 export const BATCH = 64;
@@ -101,6 +101,8 @@ class OutQueue {
   readonly rows: Int32Array;
   /** virtio_net_hdr of each packet, when the device has them (else unused). */
   readonly hdrs: Uint8Array;
+  /** The device takes UDP GSO writes: UDP datagrams of one flow are coalesced too (gro.ts). */
+  readonly udpGro: boolean;
 
   constructor(readonly dev: Device, cap: number) {
     this.bufs = new Array<Uint8Array>(cap).fill(new Uint8Array(0));
@@ -108,6 +110,7 @@ class OutQueue {
     this.lens = new Int32Array(cap);
     this.rows = new Int32Array(cap);
     this.hdrs = new Uint8Array(dev.vnetHdr === true ? cap * VNET_HDR_LEN : 0);
+    this.udpGro = dev.vnetHdr === true && dev.uso === true;
   }
 }
 
@@ -354,7 +357,7 @@ export class Dataplane {
     for (let qi = 0; qi < this.queues.length; qi++) {
       const q = this.queues[qi]!;
       if (q.n > 1 && q.hdrs.length !== 0) {
-        const merged = coalesceTcp(q, this.checksum);
+        const merged = coalesce(q, this.checksum, q.udpGro);
         if (merged > 0) c.global(G_GRO, merged);
       }
       let left = q.n;

@@ -24,6 +24,8 @@ export interface DeviceHandle {
   readonly uring?: boolean;
   /** Busy poll before each wait, microseconds (io.busyPoll). */
   readonly busyPoll?: number;
+  /** The kernel takes UDP GSO writes (Device.uso). */
+  readonly uso?: boolean;
 }
 
 export class FdDevice implements Device {
@@ -41,6 +43,8 @@ export class FdDevice implements Device {
     uring = false,
     /** Busy poll before each wait, microseconds. */
     readonly busyPoll = 0,
+    /** The kernel takes UDP GSO writes. */
+    readonly uso = false,
   ) {
     this.native = loadNativeTun();
     this.uring = uring && this.native.uringProbe() === null;

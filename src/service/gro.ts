@@ -1,7 +1,8 @@
 /**
  * GRO on the write side: before a batch goes to a device with offloads (virtio_net_hdr), runs of
- * consecutive TCP segments of one flow are coalesced into one GSO super-packet, so the kernel on
- * the other side of the TUN also pays per 64 KiB instead of per segment (as wireguard-go does).
+ * consecutive TCP segments of one flow, and of UDP datagrams of one flow, are coalesced into one
+ * GSO super-packet, so the kernel on the other side of the TUN also pays per super-packet instead
+ * of per packet (as wireguard-go does).
  *
  * A run is entries k, k+1, ... of one out queue that are all single packets (no GSO; a full
  * checksum, or CHECKSUM_PARTIAL at the TCP checksum, as segments forwarded by the local stack come) of the same TCP flow, in sequence (each segment's sequence number is the previous one's
@@ -13,9 +14,19 @@
  * flow label and hop limit. The payloads are appended to the first segment's buffer, which has room
  * (read slots are 64 KiB with offloads on); its header gets the new length, its checksum field the
  * pseudo-header sum (CHECKSUM_PARTIAL), its virtio_net_hdr GSO_TCPV4/6 with that gso_size.
+ *
+ * UDP (only to a device that takes UDP GSO, Device.uso): a run is consecutive plain datagrams of
+ * one flow (addresses, ports; the same TOS, TTL and DF, or traffic class, flow label and hop
+ * limit), each with a UDP checksum that verifies (an IPv4 datagram without one is left alone:
+ * the kernel would give every piece one), the same payload size except a shorter last one, IPv4
+ * without options or fragments, IPv6 without extension headers. The kernel cuts the result
+ * (VIRTIO_NET_HDR_GSO_UDP_L4) at the same boundaries, so every datagram arrives as it was sent:
+ * UDP_SEGMENT in reverse. The UDP length and the pseudo-header sum in the checksum field cover the
+ * whole super-packet, which is what __udp_gso_segment expects (it swaps the length per piece).
+ * IPv4 identification: the pieces get the head's and its successors', as from UDP_SEGMENT.
  */
 import { finish, pseudoSum4, pseudoSum6, type Checksum } from '../checksum/index.js';
-import { F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6, VNET_HDR_LEN } from '../translate/index.js';
+import { F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4, VNET_HDR_LEN } from '../translate/index.js';
 import { moveBytes } from '../translate/bytes.js';
 
 /** The queue fields coalescing rewrites: entries [0, n). */
@@ -34,6 +45,7 @@ const MAX_TOTAL = 65535;
 const MAX_SEGS = 64;
 
 const TCP = 6;
+const UDP = 17;
 const ACK = 0x10;
 const PSH = 0x08;
 
@@ -105,27 +117,149 @@ function follows(q: GroQueue, p: number, t: number, l3: number, gsoSize: number)
   return be32(b, bt + 4) === ((be32(a, at + 4) + aPay) >>> 0);
 }
 
-/** The TCP checksum of entry k verifies (a partial one has nothing to verify yet: the local stack made it). */
-function checksumOk(q: GroQueue, k: number, l3: number, cs: Checksum): boolean {
+/**
+ * Where the UDP header of entry k starts, or -1 when the entry cannot be part of a UDP run (not
+ * plain, not UDP, IPv4 options or fragment or no checksum, IPv6 extension headers, no payload,
+ * a UDP length that is not the packet's).
+ */
+function udpAt(q: GroQueue, k: number): number {
+  const h = k * VNET_HDR_LEN;
+  const partial = q.hdrs[h] === F_NEEDS_CSUM;
+  if ((q.hdrs[h] !== 0 && !partial) || q.hdrs[h + 1] !== 0) return -1;
+  const b = q.bufs[k]!;
+  const o = q.offs[k]!;
+  const len = q.lens[k]!;
+  if (len < 29) return -1;
+  const v = b[o]! >> 4;
+  let l3: number;
+  if (v === 4) {
+    if (b[o] !== 0x45 || b[o + 9] !== UDP || (be16(b, o + 6) & 0x3fff) !== 0 || be16(b, o + 2) !== len) return -1;
+    if (!partial && be16(b, o + 26) === 0) return -1;
+    l3 = 20;
+  } else if (v === 6) {
+    if (b[o + 6] !== UDP || len < 49 || be16(b, o + 4) !== len - 40) return -1;
+    l3 = 40;
+  } else {
+    return -1;
+  }
+  if (be16(b, o + l3 + 4) !== len - l3) return -1;
+  if (partial && ((q.hdrs[h + 6]! | (q.hdrs[h + 7]! << 8)) !== l3 || (q.hdrs[h + 8]! | (q.hdrs[h + 9]! << 8)) !== 6)) return -1;
+  return l3;
+}
+
+/** Whether UDP entry t continues the run whose previous member is p: same flow and IP fields, p full size, t at most that. */
+function followsUdp(q: GroQueue, p: number, t: number, l3: number, gsoSize: number): boolean {
+  const a = q.bufs[p]!;
+  const ao = q.offs[p]!;
+  const b = q.bufs[t]!;
+  const bo = q.offs[t]!;
+  const bPay = q.lens[t]! - l3 - 8;
+  if (q.lens[p]! - l3 - 8 !== gsoSize || bPay <= 0 || bPay > gsoSize) return false;
+  if (l3 === 20) {
+    if (a[ao + 1] !== b[bo + 1] || a[ao + 8] !== b[bo + 8] || (a[ao + 6]! & 0x40) !== (b[bo + 6]! & 0x40)) return false;
+    for (let i = 12; i < 20; i++) if (a[ao + i] !== b[bo + i]) return false;
+  } else {
+    for (let i = 0; i < 4; i++) if (a[ao + i] !== b[bo + i]) return false;
+    if (a[ao + 7] !== b[bo + 7]) return false;
+    for (let i = 8; i < 40; i++) if (a[ao + i] !== b[bo + i]) return false;
+  }
+  for (let i = 0; i < 4; i++) if (a[ao + l3 + i] !== b[bo + l3 + i]) return false;
+  return true;
+}
+
+/** The L4 checksum (protocol `proto`) of entry k verifies; a partial one has nothing to verify yet. */
+function l4ChecksumOk(q: GroQueue, k: number, l3: number, proto: number, cs: Checksum): boolean {
   if (q.hdrs[k * VNET_HDR_LEN] === F_NEEDS_CSUM) return true;
   const b = q.bufs[k]!;
   const o = q.offs[k]!;
   const l4len = q.lens[k]! - l3;
-  const ps = l3 === 20 ? cs.sum16(b, o + 12, 8, TCP + l4len) : pseudoSum6(b, o + 8, o + 24, TCP, l4len);
+  const ps = l3 === 20 ? cs.sum16(b, o + 12, 8, proto + l4len) : pseudoSum6(b, o + 8, o + 24, proto, l4len);
   return cs.sum16(b, o + l3, l4len, ps) === 0xffff;
 }
 
 /**
- * Coalesces every run of two or more segments in `q` (see the file comment), compacting the queue.
+ * Coalesces every UDP run of two or more datagrams starting at entry k into entry k.
+ * @returns one past the run's last member (k + 1: nothing merged)
+ */
+function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number {
+  const b = q.bufs[k]!;
+  const o = q.offs[k]!;
+  const gsoSize = q.lens[k]! - l3 - 8;
+  let total = q.lens[k]!;
+  let end = k + 1;
+  let valid = -1;
+  while (end < q.n && end - k < MAX_SEGS && udpAt(q, end) === l3 && followsUdp(q, end - 1, end, l3, gsoSize)) {
+    const pay = q.lens[end]! - l3 - 8;
+    if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
+    if (valid < 0) valid = l4ChecksumOk(q, k, l3, UDP, cs) ? 1 : 0;
+    if (valid === 0 || !l4ChecksumOk(q, end, l3, UDP, cs)) break;
+    total += pay;
+    end++;
+  }
+  if (end - k < 2) return k + 1;
+  let at = o + q.lens[k]!;
+  for (let m = k + 1; m < end; m++) {
+    const n = q.lens[m]! - l3 - 8;
+    moveBytes(q.bufs[m]!, q.offs[m]! + l3 + 8, b, at, n);
+    at += n;
+  }
+  const l4len = total - l3;
+  let ps: number;
+  if (l3 === 20) {
+    b[o + 2] = total >>> 8;
+    b[o + 3] = total & 0xff;
+    b[o + 10] = 0;
+    b[o + 11] = 0;
+    const hc = finish(cs.sum16(b, o, 20, 0));
+    b[o + 10] = hc >>> 8;
+    b[o + 11] = hc & 0xff;
+    ps = pseudoSum4(be32(b, o + 12), be32(b, o + 16), UDP, l4len);
+  } else {
+    b[o + 4] = l4len >>> 8;
+    b[o + 5] = l4len & 0xff;
+    ps = pseudoSum6(b, o + 8, o + 24, UDP, l4len);
+  }
+  b[o + l3 + 4] = l4len >>> 8;
+  b[o + l3 + 5] = l4len & 0xff;
+  b[o + l3 + 6] = ps >>> 8;
+  b[o + l3 + 7] = ps & 0xff;
+  q.lens[k] = total;
+  setGso(q.hdrs, k * VNET_HDR_LEN, GSO_UDP_L4, l3 + 8, gsoSize, l3, 6);
+  return end;
+}
+
+/** Entry h's virtio_net_hdr: CHECKSUM_PARTIAL at csumStart + csumOffset, this GSO type and size. */
+function setGso(hd: Uint8Array, h: number, type: number, hdrLen: number, gsoSize: number, csumStart: number, csumOffset: number): void {
+  hd[h] = F_NEEDS_CSUM;
+  hd[h + 1] = type;
+  hd[h + 2] = hdrLen & 0xff;
+  hd[h + 3] = hdrLen >>> 8;
+  hd[h + 4] = gsoSize & 0xff;
+  hd[h + 5] = gsoSize >>> 8;
+  hd[h + 6] = csumStart;
+  hd[h + 7] = 0;
+  hd[h + 8] = csumOffset;
+  hd[h + 9] = 0;
+}
+
+/**
+ * Coalesces every run of two or more TCP segments, and with `udp` of UDP datagrams, in `q` (see
+ * the file comment), compacting the queue.
  * @returns how many entries were merged away (0: the queue is unchanged)
  */
-export function coalesceTcp(q: GroQueue, cs: Checksum): number {
+export function coalesce(q: GroQueue, cs: Checksum, udp: boolean): number {
   let removed = 0;
   let w = 0; // write index after compaction
   for (let k = 0; k < q.n; ) {
     const l3 = tcpAt(q, k);
     let end = k + 1; // one past the last member
-    if (l3 >= 0) {
+    if (l3 < 0 && udp) {
+      const u = udpAt(q, k);
+      if (u >= 0) {
+        end = coalesceUdpAt(q, k, u, cs);
+        removed += end - k - 1;
+      }
+    } else if (l3 >= 0) {
       const b = q.bufs[k]!;
       const o = q.offs[k]!;
       const thl = (b[o + l3 + 12]! >> 4) * 4;
@@ -135,8 +269,8 @@ export function coalesceTcp(q: GroQueue, cs: Checksum): number {
       while (end < q.n && end - k < MAX_SEGS && tcpAt(q, end) === l3 && follows(q, end - 1, end, l3, gsoSize)) {
         const pay = q.lens[end]! - l3 - thl;
         if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
-        if (valid < 0) valid = checksumOk(q, k, l3, cs) ? 1 : 0;
-        if (valid === 0 || !checksumOk(q, end, l3, cs)) break;
+        if (valid < 0) valid = l4ChecksumOk(q, k, l3, TCP, cs) ? 1 : 0;
+        if (valid === 0 || !l4ChecksumOk(q, end, l3, TCP, cs)) break;
         total += pay;
         end++;
       }
@@ -171,18 +305,7 @@ export function coalesceTcp(q: GroQueue, cs: Checksum): number {
         b[o + l3 + 16] = ps >>> 8;
         b[o + l3 + 17] = ps & 0xff;
         q.lens[k] = total;
-        const h = k * VNET_HDR_LEN;
-        const hd = q.hdrs;
-        hd[h] = F_NEEDS_CSUM;
-        hd[h + 1] = l3 === 20 ? GSO_TCPV4 : GSO_TCPV6;
-        hd[h + 2] = (l3 + thl) & 0xff;
-        hd[h + 3] = 0;
-        hd[h + 4] = gsoSize & 0xff;
-        hd[h + 5] = gsoSize >>> 8;
-        hd[h + 6] = l3;
-        hd[h + 7] = 0;
-        hd[h + 8] = 16;
-        hd[h + 9] = 0;
+        setGso(q.hdrs, k * VNET_HDR_LEN, l3 === 20 ? GSO_TCPV4 : GSO_TCPV6, l3 + thl, gsoSize, l3, 16);
         removed += end - k - 1;
       }
     }

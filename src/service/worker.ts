@@ -29,7 +29,7 @@ function setupFor(cfg: WorkerConfig): { devices: Map<string, Device>; counters: 
   for (const h of cfg.devices) {
     const fd = h.fds[init.queue % h.fds.length]!;
     let d = fds.get(fd);
-    if (d === undefined || d.name !== h.name) fds.set(fd, (d = new FdDevice(fd, h.name, h.mtu, h.vnetHdr, h.uring === true, h.busyPoll ?? 0)));
+    if (d === undefined || d.name !== h.name) fds.set(fd, (d = new FdDevice(fd, h.name, h.mtu, h.vnetHdr, h.uring === true, h.busyPoll ?? 0, h.uso === true)));
     devices.set(h.name, d);
   }
   return { devices, counters: CounterBlock.over(cfg.sab, cfg.tenants), loaded: checkConfig(cfg.raw) };
