@@ -26,8 +26,13 @@ export interface RunRecord {
   udpSentPps: number;
   /** The same leaving the client's veth (a check on udpSentPps: they should agree). */
   udpLinkSentPps: number;
-  /** Packets that reached the IPv6 server's veth, i.e. what the translator forwarded. */
+  /**
+   * Datagrams the udpflood sink read, per second of the sender's run: what the translator forwarded.
+   * Counted at the socket, after the kernel has cut any UDP GSO super-packet (GRO on the write side).
+   */
   udpRxPps: number;
+  /** IP packets that reached the IPv6 server's veth per second: a UDP GSO super-packet counts once. */
+  udpLinkRxPps: number;
   /** Packets the udpflood sink read, per second from its first packet to its last. */
   udpSinkPps: number;
   udpCpuCores: number;
@@ -152,10 +157,11 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
     tcp4CpuCores: t4.ticks / t4.tck / t4.wall,
     udpSentPps: gen.pps,
     udpLinkSentPps: sent! / udpWall,
-    udpRxPps: rx! / udpWall,
+    udpRxPps: sink.packets / udpWall,
+    udpLinkRxPps: rx! / udpWall,
     udpSinkPps: sink.pps,
     udpCpuCores: ticks! / tck! / udpWall,
-    udpCpuUsPerPkt: rx! > 0 ? (ticks! / tck! / rx!) * 1e6 : NaN,
+    udpCpuUsPerPkt: sink.packets > 0 ? (ticks! / tck! / sink.packets) * 1e6 : NaN,
     udpTunDrops: drops!,
     tcpLatUs: qperfLatencyUs(q, 'tcp_lat'),
     udpLatUs: qperfLatencyUs(q, 'udp_lat'),
@@ -208,7 +214,8 @@ const FIGURES: Figure[] = [
   { key: 'udpCore0Softirq', label: '  of which softirq, %', digits: 0, lowerIsBetter: true },
   { key: 'udpCore1Busy', label: 'core 1 (tools) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
   { key: 'udpSentPps', label: 'UDP 64-octet packets sent (udpflood, sendmmsg on core 1), kpps', digits: 0, lowerIsBetter: false },
-  { key: 'udpSinkPps', label: 'UDP packets read by the udpflood sink, kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpSinkPps', label: 'UDP packets read by the udpflood sink, per second of its own run (first to last packet), kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpLinkRxPps', label: 'IP packets arriving at the server veth (a UDP GSO super-packet counts once), kpps', digits: 0, lowerIsBetter: false },
   { key: 'udpTunDrops', label: 'UDP packets dropped at the TUN queue (per run)', digits: 0, lowerIsBetter: true },
 ];
 
