@@ -58,31 +58,58 @@ const be32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! <
  * other than ACK/PSH).
  */
 function tcpAt(q: GroQueue, k: number): number {
+  const l3 = plainL3(q, k, TCP, 20, 16);
+  if (l3 < 0) return -1;
+  const b = q.bufs[k]!;
+  const o = q.offs[k]!;
+  const thl = (b[o + l3 + 12]! >> 4) * 4;
+  const flags = b[o + l3 + 13]!;
+  if (thl < 20 || l3 + thl >= q.lens[k]! || (flags & ~PSH) !== ACK) return -1;
+  return l3;
+}
+
+/**
+ * The IP header length of entry k when it is a plain packet (no GSO; a full checksum, or a partial
+ * one at csum_start = the L4 header and this `csumOffset`) of protocol `proto` with at least
+ * `minL4` octets after an IPv4 header without options or fragment, or an IPv6 header without
+ * extension headers, whose length fields agree with the packet's; else -1.
+ */
+function plainL3(q: GroQueue, k: number, proto: number, minL4: number, csumOffset: number): number {
   const h = k * VNET_HDR_LEN;
   const partial = q.hdrs[h] === F_NEEDS_CSUM;
   if ((q.hdrs[h] !== 0 && !partial) || q.hdrs[h + 1] !== 0) return -1;
   const b = q.bufs[k]!;
   const o = q.offs[k]!;
   const len = q.lens[k]!;
-  if (len < 40) return -1;
-  const v = b[o]! >> 4;
   let l3: number;
-  if (v === 4) {
-    if (b[o] !== 0x45 || b[o + 9] !== TCP || (be16(b, o + 6) & 0x3fff) !== 0 || be16(b, o + 2) !== len) return -1;
+  if (len >= 20 + minL4 && b[o] === 0x45) {
+    if (b[o + 9] !== proto || (be16(b, o + 6) & 0x3fff) !== 0 || be16(b, o + 2) !== len) return -1;
     l3 = 20;
-  } else if (v === 6) {
-    if (b[o + 6] !== TCP || len < 60 || be16(b, o + 4) !== len - 40) return -1;
+  } else if (len >= 40 + minL4 && b[o]! >> 4 === 6) {
+    if (b[o + 6] !== proto || be16(b, o + 4) !== len - 40) return -1;
     l3 = 40;
   } else {
     return -1;
   }
-  const thl = (b[o + l3 + 12]! >> 4) * 4;
-  const flags = b[o + l3 + 13]!;
-  if (thl < 20 || l3 + thl >= len || (flags & ~PSH) !== ACK) return -1;
-  // A partial checksum must be the TCP one: csum_start at the TCP header, csum_offset 16.
-  if (partial && (q.hdrs[h + 6]! | (q.hdrs[h + 7]! << 8)) !== l3) return -1;
-  if (partial && (q.hdrs[h + 8]! | (q.hdrs[h + 9]! << 8)) !== 16) return -1;
+  if (partial && ((q.hdrs[h + 6]! | (q.hdrs[h + 7]! << 8)) !== l3 || (q.hdrs[h + 8]! | (q.hdrs[h + 9]! << 8)) !== csumOffset)) return -1;
   return l3;
+}
+
+/**
+ * Whether the IP headers of two packets (at a[ao], b[bo], both IPv4 without options when l3 is 20,
+ * else IPv6 without extension headers) agree on everything but length, identification and checksum:
+ * IPv4 TOS, DF, TTL, protocol, addresses; IPv6 traffic class, flow label, next header, hop limit, addresses.
+ */
+function sameIp(a: Uint8Array, ao: number, b: Uint8Array, bo: number, l3: number): boolean {
+  if (l3 === 20) {
+    if (a[ao + 1] !== b[bo + 1] || a[ao + 8] !== b[bo + 8] || a[ao + 9] !== b[bo + 9] || (a[ao + 6]! & 0x40) !== (b[bo + 6]! & 0x40)) return false;
+    for (let i = 12; i < 20; i++) if (a[ao + i] !== b[bo + i]) return false;
+    return true;
+  }
+  for (let i = 0; i < 4; i++) if (a[ao + i] !== b[bo + i]) return false;
+  if (a[ao + 6] !== b[bo + 6] || a[ao + 7] !== b[bo + 7]) return false;
+  for (let i = 8; i < 40; i++) if (a[ao + i] !== b[bo + i]) return false;
+  return true;
 }
 
 /** Whether entry t continues the run whose previous member is p (same flow, in sequence, same everything else). */
@@ -98,16 +125,7 @@ function follows(q: GroQueue, p: number, t: number, l3: number, gsoSize: number)
   if (bPay <= 0 || bPay > gsoSize || aPay !== gsoSize) return false;
   // The previous member must not have pushed: PSH ends a run.
   if ((a[ao + l3 + 13]! & PSH) !== 0) return false;
-  if (l3 === 20) {
-    // Version/IHL, TOS; TTL, protocol; addresses. DF the same (fragments were refused by tcpAt).
-    if (a[ao + 1] !== b[bo + 1] || a[ao + 8] !== b[bo + 8] || (a[ao + 6]! & 0x40) !== (b[bo + 6]! & 0x40)) return false;
-    for (let i = 12; i < 20; i++) if (a[ao + i] !== b[bo + i]) return false;
-  } else {
-    // Version, traffic class, flow label; next header, hop limit; addresses.
-    for (let i = 0; i < 4; i++) if (a[ao + i] !== b[bo + i]) return false;
-    if (a[ao + 7] !== b[bo + 7]) return false;
-    for (let i = 8; i < 40; i++) if (a[ao + i] !== b[bo + i]) return false;
-  }
+  if (!sameIp(a, ao, b, bo, l3)) return false;
   const at = ao + l3;
   const bt = bo + l3;
   // Ports; acknowledgement; window; options.
@@ -123,27 +141,12 @@ function follows(q: GroQueue, p: number, t: number, l3: number, gsoSize: number)
  * a UDP length that is not the packet's).
  */
 function udpAt(q: GroQueue, k: number): number {
-  const h = k * VNET_HDR_LEN;
-  const partial = q.hdrs[h] === F_NEEDS_CSUM;
-  if ((q.hdrs[h] !== 0 && !partial) || q.hdrs[h + 1] !== 0) return -1;
+  const l3 = plainL3(q, k, UDP, 9, 6);
+  if (l3 < 0) return -1;
   const b = q.bufs[k]!;
   const o = q.offs[k]!;
-  const len = q.lens[k]!;
-  if (len < 29) return -1;
-  const v = b[o]! >> 4;
-  let l3: number;
-  if (v === 4) {
-    if (b[o] !== 0x45 || b[o + 9] !== UDP || (be16(b, o + 6) & 0x3fff) !== 0 || be16(b, o + 2) !== len) return -1;
-    if (!partial && be16(b, o + 26) === 0) return -1;
-    l3 = 20;
-  } else if (v === 6) {
-    if (b[o + 6] !== UDP || len < 49 || be16(b, o + 4) !== len - 40) return -1;
-    l3 = 40;
-  } else {
-    return -1;
-  }
-  if (be16(b, o + l3 + 4) !== len - l3) return -1;
-  if (partial && ((q.hdrs[h + 6]! | (q.hdrs[h + 7]! << 8)) !== l3 || (q.hdrs[h + 8]! | (q.hdrs[h + 9]! << 8)) !== 6)) return -1;
+  if (be16(b, o + l3 + 4) !== q.lens[k]! - l3) return -1;
+  if (l3 === 20 && q.hdrs[k * VNET_HDR_LEN] !== F_NEEDS_CSUM && be16(b, o + 26) === 0) return -1;
   return l3;
 }
 
@@ -155,14 +158,7 @@ function followsUdp(q: GroQueue, p: number, t: number, l3: number, gsoSize: numb
   const bo = q.offs[t]!;
   const bPay = q.lens[t]! - l3 - 8;
   if (q.lens[p]! - l3 - 8 !== gsoSize || bPay <= 0 || bPay > gsoSize) return false;
-  if (l3 === 20) {
-    if (a[ao + 1] !== b[bo + 1] || a[ao + 8] !== b[bo + 8] || (a[ao + 6]! & 0x40) !== (b[bo + 6]! & 0x40)) return false;
-    for (let i = 12; i < 20; i++) if (a[ao + i] !== b[bo + i]) return false;
-  } else {
-    for (let i = 0; i < 4; i++) if (a[ao + i] !== b[bo + i]) return false;
-    if (a[ao + 7] !== b[bo + 7]) return false;
-    for (let i = 8; i < 40; i++) if (a[ao + i] !== b[bo + i]) return false;
-  }
+  if (!sameIp(a, ao, b, bo, l3)) return false;
   for (let i = 0; i < 4; i++) if (a[ao + l3 + i] !== b[bo + l3 + i]) return false;
   return true;
 }
@@ -197,14 +193,36 @@ function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number
     end++;
   }
   if (end - k < 2) return k + 1;
-  let at = o + q.lens[k]!;
+  appendPayloads(q, k, end, l3 + 8);
+  const l4len = total - l3;
+  const ps = setLengths(b, o, l3, total, UDP, cs);
+  b[o + l3 + 4] = l4len >>> 8;
+  b[o + l3 + 5] = l4len & 0xff;
+  b[o + l3 + 6] = ps >>> 8;
+  b[o + l3 + 7] = ps & 0xff;
+  q.lens[k] = total;
+  setGso(q.hdrs, k * VNET_HDR_LEN, GSO_UDP_L4, l3 + 8, gsoSize, l3, 6);
+  return end;
+}
+
+/** Appends the payloads (after `hdrLen` octets of headers) of entries k+1 .. end-1 to entry k's packet. */
+function appendPayloads(q: GroQueue, k: number, end: number, hdrLen: number): void {
+  const b = q.bufs[k]!;
+  let at = q.offs[k]! + q.lens[k]!;
   for (let m = k + 1; m < end; m++) {
-    const n = q.lens[m]! - l3 - 8;
-    moveBytes(q.bufs[m]!, q.offs[m]! + l3 + 8, b, at, n);
+    const n = q.lens[m]! - hdrLen;
+    moveBytes(q.bufs[m]!, q.offs[m]! + hdrLen, b, at, n);
     at += n;
   }
+}
+
+/**
+ * Gives the IP header at b[o] (IPv4 when l3 is 20, else IPv6) the coalesced packet's `total`
+ * length (and IPv4 a new header checksum).
+ * @returns the pseudo-header sum over the new L4 length, for the checksum field (CHECKSUM_PARTIAL)
+ */
+function setLengths(b: Uint8Array, o: number, l3: number, total: number, proto: number, cs: Checksum): number {
   const l4len = total - l3;
-  let ps: number;
   if (l3 === 20) {
     b[o + 2] = total >>> 8;
     b[o + 3] = total & 0xff;
@@ -213,19 +231,11 @@ function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number
     const hc = finish(cs.sum16(b, o, 20, 0));
     b[o + 10] = hc >>> 8;
     b[o + 11] = hc & 0xff;
-    ps = pseudoSum4(be32(b, o + 12), be32(b, o + 16), UDP, l4len);
-  } else {
-    b[o + 4] = l4len >>> 8;
-    b[o + 5] = l4len & 0xff;
-    ps = pseudoSum6(b, o + 8, o + 24, UDP, l4len);
+    return pseudoSum4(be32(b, o + 12), be32(b, o + 16), proto, l4len);
   }
-  b[o + l3 + 4] = l4len >>> 8;
-  b[o + l3 + 5] = l4len & 0xff;
-  b[o + l3 + 6] = ps >>> 8;
-  b[o + l3 + 7] = ps & 0xff;
-  q.lens[k] = total;
-  setGso(q.hdrs, k * VNET_HDR_LEN, GSO_UDP_L4, l3 + 8, gsoSize, l3, 6);
-  return end;
+  b[o + 4] = l4len >>> 8;
+  b[o + 5] = l4len & 0xff;
+  return pseudoSum6(b, o + 8, o + 24, proto, l4len);
 }
 
 /** Entry h's virtio_net_hdr: CHECKSUM_PARTIAL at csumStart + csumOffset, this GSO type and size. */
@@ -276,32 +286,10 @@ export function coalesce(q: GroQueue, cs: Checksum, udp: boolean): number {
       }
       if (end - k >= 2) {
         // Append the members' payloads to the head, then fix its header.
-        let at = o + q.lens[k]!;
-        for (let m = k + 1; m < end; m++) {
-          const mb = q.bufs[m]!;
-          const mo = q.offs[m]! + l3 + thl;
-          const n = q.lens[m]! - l3 - thl;
-          moveBytes(mb, mo, b, at, n);
-          at += n;
-        }
+        appendPayloads(q, k, end, l3 + thl);
         const last = q.bufs[end - 1]!;
         b[o + l3 + 13] = last[q.offs[end - 1]! + l3 + 13]!; // PSH of the last
-        const l4len = total - l3;
-        let ps: number;
-        if (l3 === 20) {
-          b[o + 2] = total >>> 8;
-          b[o + 3] = total & 0xff;
-          b[o + 10] = 0;
-          b[o + 11] = 0;
-          const hc = finish(cs.sum16(b, o, 20, 0));
-          b[o + 10] = hc >>> 8;
-          b[o + 11] = hc & 0xff;
-          ps = pseudoSum4(be32(b, o + 12), be32(b, o + 16), TCP, l4len);
-        } else {
-          b[o + 4] = l4len >>> 8;
-          b[o + 5] = l4len & 0xff;
-          ps = pseudoSum6(b, o + 8, o + 24, TCP, l4len);
-        }
+        const ps = setLengths(b, o, l3, total, TCP, cs);
         b[o + l3 + 16] = ps >>> 8;
         b[o + l3 + 17] = ps & 0xff;
         q.lens[k] = total;
