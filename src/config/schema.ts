@@ -133,6 +133,8 @@ export const ioSchema = z.strictObject({
    * one pays CPU instead: up to this long after each such packet, a whole core per worker while
    * packets come closer together than this. 0 (default) sleeps at once.
    */
+  // 10000 = MAX_BUSY_POLL_US of src/io/tun.ts (and native-tun's SPIN_MAX_US), not imported: the
+  // configuration schema stays free of Node-only modules for library users outside Node.
   busyPoll: z.number().int().min(0).max(10000).default(0),
 });
 

@@ -42,6 +42,31 @@ export interface NativeTun {
 /** Longest busy poll native-tun takes, microseconds. */
 export const MAX_BUSY_POLL_US = 10000;
 
+/** How one queue's fd is driven: what TunDevice and the daemon's FdDevice (an fd opened elsewhere) share. */
+export interface TunIo {
+  readonly fd: number;
+  /** Packets carry a virtio_net_hdr: `hdrs` is passed through, else dropped. */
+  readonly vnetHdr: boolean;
+  /** Batches through io_uring (already probed). */
+  readonly uring: boolean;
+  /** Busy poll before each wait, microseconds. */
+  readonly busyPoll: number;
+}
+
+/** Device.readBatch over a TUN fd: the plain or io_uring call, with the busy poll. */
+export function readTun(native: NativeTun, io: TunIo, bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
+  const h = io.vnetHdr ? hdrs : undefined;
+  return io.uring
+    ? native.readBatchUring(io.fd, bufs, sizes, headroom, max, timeoutMs, h, io.busyPoll)
+    : native.readBatch(io.fd, bufs, sizes, headroom, max, timeoutMs, h, io.busyPoll);
+}
+
+/** Device.writeBatch over a TUN fd: the plain or io_uring call. */
+export function writeTun(native: NativeTun, io: TunIo, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+  const h = io.vnetHdr ? hdrs : undefined;
+  return io.uring ? native.writeBatchUring(io.fd, bufs, offs, lens, count, h) : native.writeBatch(io.fd, bufs, offs, lens, count, h);
+}
+
 /** TUNSETOFFLOAD bits (linux/if_tun.h). */
 export const TUN_F_CSUM = 0x01;
 export const TUN_F_TSO4 = 0x02;
@@ -129,7 +154,7 @@ export function loadNativeTun(): NativeTun {
 }
 
 /** One queue of a TUN interface. */
-export class TunDevice implements Device {
+export class TunDevice implements Device, TunIo {
   private closed = false;
 
   private constructor(
@@ -187,17 +212,12 @@ export class TunDevice implements Device {
 
   readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device closed');
-    const h = this.vnetHdr ? hdrs : undefined;
-    const spin = this.busyPoll;
-    return this.uring
-      ? this.native.readBatchUring(this.fd, bufs, sizes, headroom, max, timeoutMs, h, spin)
-      : this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, h, spin);
+    return readTun(this.native, this, bufs, sizes, headroom, max, timeoutMs, hdrs);
   }
 
   writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device closed');
-    const h = this.vnetHdr ? hdrs : undefined;
-    return this.uring ? this.native.writeBatchUring(this.fd, bufs, offs, lens, count, h) : this.native.writeBatch(this.fd, bufs, offs, lens, count, h);
+    return writeTun(this.native, this, bufs, offs, lens, count, hdrs);
   }
 
   /** TUNSETPERSIST on this queue's fd: false lets the interface vanish when its last fd closes. */

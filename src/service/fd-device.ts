@@ -8,6 +8,7 @@
  * it has stopped or acknowledged a configuration without it (see DESIGN.md on fd reuse).
  */
 import { deviceError, loadNativeTun, type Device, type NativeTun } from '../io/index.js';
+import { readTun, writeTun, type TunIo } from '../io/tun.js';
 
 /** What the main thread posts for each device. */
 export interface DeviceHandle {
@@ -28,7 +29,7 @@ export interface DeviceHandle {
   readonly uso?: boolean;
 }
 
-export class FdDevice implements Device {
+export class FdDevice implements Device, TunIo {
   private readonly native: NativeTun;
   private closed = false;
 
@@ -52,17 +53,12 @@ export class FdDevice implements Device {
 
   readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device released');
-    const h = this.vnetHdr ? hdrs : undefined;
-    const spin = this.busyPoll;
-    return this.uring
-      ? this.native.readBatchUring(this.fd, bufs, sizes, headroom, max, timeoutMs, h, spin)
-      : this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, h, spin);
+    return readTun(this.native, this, bufs, sizes, headroom, max, timeoutMs, hdrs);
   }
 
   writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device released');
-    const h = this.vnetHdr ? hdrs : undefined;
-    return this.uring ? this.native.writeBatchUring(this.fd, bufs, offs, lens, count, h) : this.native.writeBatch(this.fd, bufs, offs, lens, count, h);
+    return writeTun(this.native, this, bufs, offs, lens, count, hdrs);
   }
 
   /** Stop using the fd (it stays open: the main thread owns it). */

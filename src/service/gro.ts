@@ -174,6 +174,38 @@ function l4ChecksumOk(q: GroQueue, k: number, l3: number, proto: number, cs: Che
 }
 
 /**
+ * Coalesces the TCP run of two or more segments starting at entry k into entry k.
+ * @returns one past the run's last member (k + 1: nothing merged)
+ */
+function coalesceTcpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number {
+  const b = q.bufs[k]!;
+  const o = q.offs[k]!;
+  const thl = (b[o + l3 + 12]! >> 4) * 4;
+  const gsoSize = q.lens[k]! - l3 - thl;
+  let total = q.lens[k]!;
+  let end = k + 1;
+  let valid = -1; // checksum of the head checked lazily: only when a second member exists
+  while (end < q.n && end - k < MAX_SEGS && tcpAt(q, end) === l3 && follows(q, end - 1, end, l3, gsoSize)) {
+    const pay = q.lens[end]! - l3 - thl;
+    if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
+    if (valid < 0) valid = l4ChecksumOk(q, k, l3, TCP, cs) ? 1 : 0;
+    if (valid === 0 || !l4ChecksumOk(q, end, l3, TCP, cs)) break;
+    total += pay;
+    end++;
+  }
+  if (end - k < 2) return k + 1;
+  appendPayloads(q, k, end, l3 + thl);
+  const last = q.bufs[end - 1]!;
+  b[o + l3 + 13] = last[q.offs[end - 1]! + l3 + 13]!; // PSH of the last
+  const ps = setLengths(b, o, l3, total, TCP, cs);
+  b[o + l3 + 16] = ps >>> 8;
+  b[o + l3 + 17] = ps & 0xff;
+  q.lens[k] = total;
+  setGso(q.hdrs, k * VNET_HDR_LEN, l3 === 20 ? GSO_TCPV4 : GSO_TCPV6, l3 + thl, gsoSize, l3, 16);
+  return end;
+}
+
+/**
  * Coalesces every UDP run of two or more datagrams starting at entry k into entry k.
  * @returns one past the run's last member (k + 1: nothing merged)
  */
@@ -261,42 +293,11 @@ export function coalesce(q: GroQueue, cs: Checksum, udp: boolean): number {
   let removed = 0;
   let w = 0; // write index after compaction
   for (let k = 0; k < q.n; ) {
-    const l3 = tcpAt(q, k);
-    let end = k + 1; // one past the last member
-    if (l3 < 0 && udp) {
-      const u = udpAt(q, k);
-      if (u >= 0) {
-        end = coalesceUdpAt(q, k, u, cs);
-        removed += end - k - 1;
-      }
-    } else if (l3 >= 0) {
-      const b = q.bufs[k]!;
-      const o = q.offs[k]!;
-      const thl = (b[o + l3 + 12]! >> 4) * 4;
-      const gsoSize = q.lens[k]! - l3 - thl;
-      let total = q.lens[k]!;
-      let valid = -1; // checksum of the head checked lazily: only when a second member exists
-      while (end < q.n && end - k < MAX_SEGS && tcpAt(q, end) === l3 && follows(q, end - 1, end, l3, gsoSize)) {
-        const pay = q.lens[end]! - l3 - thl;
-        if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
-        if (valid < 0) valid = l4ChecksumOk(q, k, l3, TCP, cs) ? 1 : 0;
-        if (valid === 0 || !l4ChecksumOk(q, end, l3, TCP, cs)) break;
-        total += pay;
-        end++;
-      }
-      if (end - k >= 2) {
-        // Append the members' payloads to the head, then fix its header.
-        appendPayloads(q, k, end, l3 + thl);
-        const last = q.bufs[end - 1]!;
-        b[o + l3 + 13] = last[q.offs[end - 1]! + l3 + 13]!; // PSH of the last
-        const ps = setLengths(b, o, l3, total, TCP, cs);
-        b[o + l3 + 16] = ps >>> 8;
-        b[o + l3 + 17] = ps & 0xff;
-        q.lens[k] = total;
-        setGso(q.hdrs, k * VNET_HDR_LEN, l3 === 20 ? GSO_TCPV4 : GSO_TCPV6, l3 + thl, gsoSize, l3, 16);
-        removed += end - k - 1;
-      }
-    }
+    const tcp = tcpAt(q, k);
+    const u = tcp < 0 && udp ? udpAt(q, k) : -1;
+    // One past the run's last member (k + 1: nothing merged).
+    const end = tcp >= 0 ? coalesceTcpAt(q, k, tcp, cs) : u >= 0 ? coalesceUdpAt(q, k, u, cs) : k + 1;
+    removed += end - k - 1;
     if (w !== k) {
       q.bufs[w] = q.bufs[k]!;
       q.offs[w] = q.offs[k]!;
