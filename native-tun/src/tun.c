@@ -20,6 +20,7 @@
 #include <linux/if_tun.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -525,22 +526,49 @@ static int spin_before_wait(int fd, int64_t t0, int32_t spin_us, int32_t timeout
 }
 
 /*
- * readBatch(fd, bufs, sizes, headroom, maxCount, timeoutMs[, hdrs[, spinUs]]) -> count
- * With hdrs (a device opened with vnetHdr; undefined for none): packet i's virtio_net_hdr goes to
- * hdrs[10*i .. 10*i+10) and the packet itself to bufs[i][headroom..], one readv(2) each; sizes[i]
- * excludes the header. With spinUs > 0 (at most SPIN_MAX_US) and a timeout, the wait starts with
- * a busy poll of up to spinUs microseconds (spin_fd) and sleeps in poll() only for what is left.
- * Waits up to timeoutMs for the fd to be readable (once), then reads packets into
- * bufs[i][headroom..] until EAGAIN or maxCount, setting sizes[i]; after a wait that slept (see
- * SLEPT_NS) it reads one. 0 means the timeout passed. An error after some packets were read
- * returns those; the next call reports it.
+ * Where a batch's packet buffers are.
+ * - Array form (readBatch, writeBatch): bufs[i], one Uint8Array per packet, looked up per packet
+ *   (napi_get_element and napi_get_typedarray_info each time).
+ * - Arena form (readArena, writeArena): one Uint8Array `mem` (a worker's whole WebAssembly.Memory)
+ *   and an Int32Array of offsets, looked up once per call, so a packet costs no N-API call at all.
+ *   Reads: buffer i is mem[at[i] .. at[i] + slot_len). Writes: offsets are absolute in mem, so
+ *   buffer i is all of mem (at NULL) and offs[i] + lens[i] is checked against its end.
  */
+struct bufs {
+  napi_value arr; /* array form, else NULL */
+  uint8_t *mem;
+  size_t mem_len;
+  const int32_t *at;
+  int32_t slot_len;
+};
+
+/* Buffer i of b, bounds-checked. Throws (and returns false) on a bad element or offset. */
+static bool buf_at(napi_env env, const struct bufs *b, int32_t i, uint8_t **data, size_t *len) {
+  if (b->arr != NULL) {
+    napi_value v;
+    if (napi_get_element(env, b->arr, (uint32_t)i, &v) != napi_ok) return false;
+    return get_u8(env, v, data, len);
+  }
+  if (b->at == NULL) {
+    *data = b->mem;
+    *len = b->mem_len;
+    return true;
+  }
+  int32_t at = b->at[i];
+  if (at < 0 || (size_t)at + (size_t)b->slot_len > b->mem_len) {
+    throw_range(env, "native-tun: slots[i] + slotLen must lie inside mem");
+    return false;
+  }
+  *data = b->mem + at;
+  *len = (size_t)b->slot_len;
+  return true;
+}
+
 /* iov entries for slot i of bufs (header and packet with hdrs, else the packet). */
-static bool slot_iov(napi_env env, napi_value bufs, int32_t i, int32_t headroom, uint8_t *hdrs, struct iovec *iov) {
-  napi_value b;
+static bool slot_iov(napi_env env, const struct bufs *bufs, int32_t i, int32_t headroom, uint8_t *hdrs, struct iovec *iov) {
   uint8_t *data;
   size_t len;
-  if (napi_get_element(env, bufs, (uint32_t)i, &b) != napi_ok || !get_u8(env, b, &data, &len)) return false;
+  if (!buf_at(env, bufs, i, &data, &len)) return false;
   if ((size_t)headroom >= len) {
     throw_range(env, "native-tun: headroom leaves no room in a buffer");
     return false;
@@ -561,7 +589,7 @@ static bool slot_iov(napi_env env, napi_value bufs, int32_t i, int32_t headroom,
  * or a busy batch that found nothing: one read that waits in the ring (linked to a timeout), so a
  * lone packet costs one system call to read, not poll + read.
  */
-static napi_value read_uring(napi_env env, napi_value bufs, struct env_state *st, struct uring *ring, int fd, int32_t *sizes,
+static napi_value read_uring(napi_env env, const struct bufs *bufs, struct env_state *st, struct uring *ring, int fd, int32_t *sizes,
                              int32_t headroom, int32_t max, int32_t timeout, uint8_t *hdrs, int32_t spin_us) {
   napi_value res;
   int32_t count = 0;
@@ -632,39 +660,18 @@ static napi_value read_uring(napi_env env, napi_value bufs, struct env_state *st
   return res;
 }
 
-static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) {
-  napi_value argv[8], res;
-  if (!get_args_opt(env, info, 6, 8, argv)) return NULL;
-  int32_t fd, headroom, max, timeout, spin_us = 0;
-  uint8_t *hdrs;
-  size_t nhdrs;
-  int32_t *sizes;
-  size_t nsizes;
-  uint32_t nbufs;
-  bool is_array;
-  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
-  CHECK(napi_is_array(env, argv[1], &is_array));
-  if (!is_array) return throw_arg(env, "native-tun: bufs must be an array of Uint8Array");
-  CHECK(napi_get_array_length(env, argv[1], &nbufs));
-  if (!get_i32s(env, argv[2], &sizes, &nsizes, "sizes")) return NULL;
-  if (!get_i32(env, argv[3], &headroom, "headroom") || !get_i32(env, argv[4], &max, "maxCount") ||
-      !get_i32(env, argv[5], &timeout, "timeoutMs"))
-    return NULL;
-  if (headroom < 0) return throw_range(env, "native-tun: headroom must be >= 0");
-  if (max < 0 || (uint32_t)max > nbufs || (size_t)max > nsizes)
-    return throw_range(env, "native-tun: maxCount must be within bufs.length and sizes.length");
-  if (!get_hdrs(env, argv[6], &hdrs, &nhdrs)) return NULL;
-  if (hdrs != NULL && nhdrs < (size_t)max * VNET_HDR_LEN)
-    return throw_range(env, "native-tun: hdrs must hold 10 octets per packet");
-  napi_valuetype t7;
-  CHECK(napi_typeof(env, argv[7], &t7));
-  if (t7 != napi_undefined && !get_i32(env, argv[7], &spin_us, "spinUs")) return NULL;
-  if (spin_us < 0 || spin_us > SPIN_MAX_US) return throw_range(env, "native-tun: spinUs must be 0-10000");
-
+/*
+ * The read loop both forms share, after their arguments were checked: waits (busy poll, then
+ * poll()) for the fd, then reads packets into the buffers until EAGAIN or max (one after a wait
+ * that slept, see SLEPT_NS).
+ */
+static napi_value read_core(napi_env env, int fd, const struct bufs *bufs, int32_t *sizes, int32_t headroom, int32_t max,
+                            int32_t timeout, uint8_t *hdrs, int32_t spin_us, bool uring) {
+  napi_value res;
   int32_t count = 0;
   struct env_state *st = uring && max > 0 ? env_state(env) : NULL;
   struct uring *ring = st != NULL ? ring_of(st) : NULL;
-  if (ring != NULL) return read_uring(env, argv[1], st, ring, fd, sizes, headroom, max, timeout, hdrs, spin_us);
+  if (ring != NULL) return read_uring(env, bufs, st, ring, fd, sizes, headroom, max, timeout, hdrs, spin_us);
   if (max > 0) {
     int64_t t0 = now_ns();
     int32_t left;
@@ -677,20 +684,14 @@ static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) 
     }
     int32_t limit = now_ns() - t0 > SLEPT_NS ? 1 : max;
     while (w > 0 && count < limit) {
-      napi_value b;
-      uint8_t *data;
-      size_t len;
-      CHECK(napi_get_element(env, argv[1], (uint32_t)count, &b));
-      if (!get_u8(env, b, &data, &len)) return NULL;
-      if ((size_t)headroom >= len) return throw_range(env, "native-tun: headroom leaves no room in a buffer");
+      struct iovec iov[2];
+      if (!slot_iov(env, bufs, count, headroom, hdrs, iov)) return NULL;
       ssize_t n;
       if (hdrs != NULL) {
-        struct iovec iov[2] = {{hdrs + (size_t)count * VNET_HDR_LEN, VNET_HDR_LEN},
-                               {data + headroom, len - (size_t)headroom}};
         n = readv(fd, iov, 2);
         if (n >= 0) n = n >= VNET_HDR_LEN ? n - VNET_HDR_LEN : 0;
       } else {
-        n = read(fd, data + headroom, len - (size_t)headroom);
+        n = read(fd, iov[0].iov_base, iov[0].iov_len);
       }
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -707,6 +708,61 @@ static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) 
   return res;
 }
 
+/* The trailing [hdrs[, spinUs]] of both read forms, checked against max. */
+static bool get_read_tail(napi_env env, napi_value vh, napi_value vs, int32_t max, uint8_t **hdrs, int32_t *spin_us) {
+  size_t nhdrs;
+  if (!get_hdrs(env, vh, hdrs, &nhdrs)) return false;
+  if (*hdrs != NULL && nhdrs < (size_t)max * VNET_HDR_LEN) {
+    throw_range(env, "native-tun: hdrs must hold 10 octets per packet");
+    return false;
+  }
+  napi_valuetype t;
+  *spin_us = 0;
+  if (napi_typeof(env, vs, &t) != napi_ok) return false;
+  if (t != napi_undefined && !get_i32(env, vs, spin_us, "spinUs")) return false;
+  if (*spin_us < 0 || *spin_us > SPIN_MAX_US) {
+    throw_range(env, "native-tun: spinUs must be 0-10000");
+    return false;
+  }
+  return true;
+}
+
+/*
+ * readBatch(fd, bufs, sizes, headroom, maxCount, timeoutMs[, hdrs[, spinUs]]) -> count
+ * With hdrs (a device opened with vnetHdr; undefined for none): packet i's virtio_net_hdr goes to
+ * hdrs[10*i .. 10*i+10) and the packet itself to bufs[i][headroom..], one readv(2) each; sizes[i]
+ * excludes the header. With spinUs > 0 (at most SPIN_MAX_US) and a timeout, the wait starts with
+ * a busy poll of up to spinUs microseconds (spin_fd) and sleeps in poll() only for what is left.
+ * Waits up to timeoutMs for the fd to be readable (once), then reads packets into
+ * bufs[i][headroom..] until EAGAIN or maxCount, setting sizes[i]; after a wait that slept (see
+ * SLEPT_NS) it reads one. 0 means the timeout passed. An error after some packets were read
+ * returns those; the next call reports it.
+ */
+static napi_value read_batch(napi_env env, napi_callback_info info, bool uring) {
+  napi_value argv[8];
+  if (!get_args_opt(env, info, 6, 8, argv)) return NULL;
+  int32_t fd, headroom, max, timeout, spin_us;
+  uint8_t *hdrs;
+  int32_t *sizes;
+  size_t nsizes;
+  uint32_t nbufs;
+  bool is_array;
+  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
+  CHECK(napi_is_array(env, argv[1], &is_array));
+  if (!is_array) return throw_arg(env, "native-tun: bufs must be an array of Uint8Array");
+  CHECK(napi_get_array_length(env, argv[1], &nbufs));
+  if (!get_i32s(env, argv[2], &sizes, &nsizes, "sizes")) return NULL;
+  if (!get_i32(env, argv[3], &headroom, "headroom") || !get_i32(env, argv[4], &max, "maxCount") ||
+      !get_i32(env, argv[5], &timeout, "timeoutMs"))
+    return NULL;
+  if (headroom < 0) return throw_range(env, "native-tun: headroom must be >= 0");
+  if (max < 0 || (uint32_t)max > nbufs || (size_t)max > nsizes)
+    return throw_range(env, "native-tun: maxCount must be within bufs.length and sizes.length");
+  if (!get_read_tail(env, argv[6], argv[7], max, &hdrs, &spin_us)) return NULL;
+  struct bufs b = {.arr = argv[1]};
+  return read_core(env, fd, &b, sizes, headroom, max, timeout, hdrs, spin_us, uring);
+}
+
 static napi_value tun_read_batch(napi_env env, napi_callback_info info) { return read_batch(env, info, false); }
 
 /* readBatchUring: readBatch with one io_uring_enter per batch instead of a read(2) per packet;
@@ -714,35 +770,67 @@ static napi_value tun_read_batch(napi_env env, napi_callback_info info) { return
 static napi_value tun_read_batch_uring(napi_env env, napi_callback_info info) { return read_batch(env, info, true); }
 
 /*
- * writeBatch(fd, bufs, offs, lens, count[, hdrs]) -> written
- * With hdrs: each packet is preceded by hdrs[10*i .. 10*i+10) in one writev(2).
- * Writes bufs[i][offs[i] .. offs[i]+lens[i]) as one packet each. On EAGAIN waits up to
- * WRITE_STALL_MS for room, then returns how many went out. An error after some packets were
- * written returns that count; the next call (starting at the failed packet) reports it.
+ * readArena(fd, mem, slots, slotLen, sizes, headroom, maxCount, timeoutMs[, hdrs[, spinUs]]) -> count
+ * readBatch with the buffers in one Uint8Array: packet i goes to mem[slots[i] + headroom ..
+ * slots[i] + slotLen). Same waits, reads and results.
  */
-static napi_value write_batch(napi_env env, napi_callback_info info, bool uring) {
-  napi_value argv[6], res;
-  if (!get_args_opt(env, info, 5, 6, argv)) return NULL;
-  int32_t fd, count;
-  uint8_t *hdrs;
-  size_t nhdrs;
-  int32_t *offs, *lens;
-  size_t noffs, nlens;
-  uint32_t nbufs;
-  bool is_array;
-  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
-  CHECK(napi_is_array(env, argv[1], &is_array));
-  if (!is_array) return throw_arg(env, "native-tun: bufs must be an array of Uint8Array");
-  CHECK(napi_get_array_length(env, argv[1], &nbufs));
-  if (!get_i32s(env, argv[2], &offs, &noffs, "offs") || !get_i32s(env, argv[3], &lens, &nlens, "lens") ||
-      !get_i32(env, argv[4], &count, "count"))
+static napi_value read_arena(napi_env env, napi_callback_info info, bool uring) {
+  napi_value argv[10];
+  if (!get_args_opt(env, info, 8, 10, argv)) return NULL;
+  int32_t fd, slot_len, headroom, max, timeout, spin_us;
+  uint8_t *mem, *hdrs;
+  size_t mem_len, nslots, nsizes;
+  int32_t *slots, *sizes;
+  if (!get_i32(env, argv[0], &fd, "fd") || !get_u8(env, argv[1], &mem, &mem_len) ||
+      !get_i32s(env, argv[2], &slots, &nslots, "slots") || !get_i32(env, argv[3], &slot_len, "slotLen") ||
+      !get_i32s(env, argv[4], &sizes, &nsizes, "sizes") || !get_i32(env, argv[5], &headroom, "headroom") ||
+      !get_i32(env, argv[6], &max, "maxCount") || !get_i32(env, argv[7], &timeout, "timeoutMs"))
     return NULL;
-  if (count < 0 || (uint32_t)count > nbufs || (size_t)count > noffs || (size_t)count > nlens)
-    return throw_range(env, "native-tun: count must be within bufs, offs and lens");
-  if (!get_hdrs(env, argv[5], &hdrs, &nhdrs)) return NULL;
-  if (hdrs != NULL && nhdrs < (size_t)count * VNET_HDR_LEN)
-    return throw_range(env, "native-tun: hdrs must hold 10 octets per packet");
+  if (headroom < 0) return throw_range(env, "native-tun: headroom must be >= 0");
+  if (slot_len <= 0) return throw_range(env, "native-tun: slotLen must be > 0");
+  if (max < 0 || (size_t)max > nslots || (size_t)max > nsizes)
+    return throw_range(env, "native-tun: maxCount must be within slots.length and sizes.length");
+  if (!get_read_tail(env, argv[8], argv[9], max, &hdrs, &spin_us)) return NULL;
+  /* Every slot checked now, so a bad one is refused whether or not a packet comes for it. */
+  if (headroom >= slot_len) return throw_range(env, "native-tun: headroom leaves no room in a buffer");
+  for (int32_t i = 0; i < max; i++)
+    if (slots[i] < 0 || (size_t)slots[i] + (size_t)slot_len > mem_len)
+      return throw_range(env, "native-tun: slots[i] + slotLen must lie inside mem");
+  struct bufs b = {.arr = NULL, .mem = mem, .mem_len = mem_len, .at = slots, .slot_len = slot_len};
+  return read_core(env, fd, &b, sizes, headroom, max, timeout, hdrs, spin_us, uring);
+}
 
+static napi_value tun_read_arena(napi_env env, napi_callback_info info) { return read_arena(env, info, false); }
+static napi_value tun_read_arena_uring(napi_env env, napi_callback_info info) { return read_arena(env, info, true); }
+
+/* iov entries for packet j of a write: buffer j's [offs[j], offs[j] + lens[j]), after its header with hdrs. */
+static bool write_iov(napi_env env, const struct bufs *bufs, int32_t j, const int32_t *offs, const int32_t *lens, uint8_t *hdrs,
+                      struct iovec *iov) {
+  uint8_t *data;
+  size_t len;
+  if (!buf_at(env, bufs, j, &data, &len)) return false;
+  if (offs[j] < 0 || lens[j] < 0 || (size_t)offs[j] + (size_t)lens[j] > len) {
+    throw_range(env, "native-tun: offs[i] + lens[i] must lie inside bufs[i]");
+    return false;
+  }
+  if (hdrs != NULL) {
+    iov[0] = (struct iovec){hdrs + (size_t)j * VNET_HDR_LEN, VNET_HDR_LEN};
+    iov[1] = (struct iovec){data + offs[j], (size_t)lens[j]};
+  } else {
+    iov[0] = (struct iovec){data + offs[j], (size_t)lens[j]};
+  }
+  return true;
+}
+
+/*
+ * The write loop both forms share: packets [0, count) in order, through linked io_uring writevs
+ * or one write(2)/writev(2) each. On EAGAIN waits up to WRITE_STALL_MS for room, then returns how
+ * many went out. An error after some packets were written returns that count; the next call
+ * (starting at the failed packet) reports it.
+ */
+static napi_value write_core(napi_env env, int fd, const struct bufs *bufs, const int32_t *offs, const int32_t *lens, int32_t count,
+                             uint8_t *hdrs, bool uring) {
+  napi_value res;
   int32_t i = 0;
   bool stalled = false;
   struct env_state *st = uring && count > 1 ? env_state(env) : NULL;
@@ -751,22 +839,8 @@ static napi_value write_batch(napi_env env, napi_callback_info info, bool uring)
     /* Linked writevs in one io_uring_enter: after a failure the rest are cancelled, so what went
      * out is a prefix, in order, as with write(2) one by one. */
     int32_t n = count - i < URING_DEPTH ? count - i : URING_DEPTH;
-    for (int32_t k = 0; k < n; k++) {
-      napi_value b;
-      uint8_t *data;
-      size_t len;
-      int32_t j = i + k;
-      CHECK(napi_get_element(env, argv[1], (uint32_t)j, &b));
-      if (!get_u8(env, b, &data, &len)) return NULL;
-      if (offs[j] < 0 || lens[j] < 0 || (size_t)offs[j] + (size_t)lens[j] > len)
-        return throw_range(env, "native-tun: offs[i] + lens[i] must lie inside bufs[i]");
-      if (hdrs != NULL) {
-        st->iov[2 * k] = (struct iovec){hdrs + (size_t)j * VNET_HDR_LEN, VNET_HDR_LEN};
-        st->iov[2 * k + 1] = (struct iovec){data + offs[j], (size_t)lens[j]};
-      } else {
-        st->iov[k] = (struct iovec){data + offs[j], (size_t)lens[j]};
-      }
-    }
+    for (int32_t k = 0; k < n; k++)
+      if (!write_iov(env, bufs, i + k, offs, lens, hdrs, hdrs != NULL ? &st->iov[2 * k] : &st->iov[k])) return NULL;
     int rc = uring_rw(ring, true, fd, st->iov, hdrs != NULL, n, true, st->res);
     if (rc < 0) {
       char name[IFNAMSIZ + 8];
@@ -797,20 +871,9 @@ static napi_value write_batch(napi_env env, napi_callback_info info, bool uring)
     return res;
   }
   while (i < count) {
-    napi_value b;
-    uint8_t *data;
-    size_t len;
-    CHECK(napi_get_element(env, argv[1], (uint32_t)i, &b));
-    if (!get_u8(env, b, &data, &len)) return NULL;
-    if (offs[i] < 0 || lens[i] < 0 || (size_t)offs[i] + (size_t)lens[i] > len)
-      return throw_range(env, "native-tun: offs[i] + lens[i] must lie inside bufs[i]");
-    ssize_t n;
-    if (hdrs != NULL) {
-      struct iovec iov[2] = {{hdrs + (size_t)i * VNET_HDR_LEN, VNET_HDR_LEN}, {data + offs[i], (size_t)lens[i]}};
-      n = writev(fd, iov, 2);
-    } else {
-      n = write(fd, data + offs[i], (size_t)lens[i]);
-    }
+    struct iovec iov[2];
+    if (!write_iov(env, bufs, i, offs, lens, hdrs, iov)) return NULL;
+    ssize_t n = hdrs != NULL ? writev(fd, iov, 2) : write(fd, iov[0].iov_base, iov[0].iov_len);
     if (n >= 0) {
       i++;
       stalled = false;
@@ -833,10 +896,55 @@ static napi_value write_batch(napi_env env, napi_callback_info info, bool uring)
   return res;
 }
 
-static napi_value tun_write_batch(napi_env env, napi_callback_info info) { return write_batch(env, info, false); }
+/*
+ * writeBatch(fd, bufs, offs, lens, count[, hdrs]) -> written
+ * writeArena(fd, mem, offs, lens, count[, hdrs]) -> written (offs absolute in mem)
+ * Writes bufs[i][offs[i] .. offs[i]+lens[i]) (mem[...] for writeArena) as one packet each; with
+ * hdrs, each packet is preceded by hdrs[10*i .. 10*i+10) in one writev(2). See write_core.
+ */
+static napi_value write_batch(napi_env env, napi_callback_info info, bool arena, bool uring) {
+  napi_value argv[6];
+  if (!get_args_opt(env, info, 5, 6, argv)) return NULL;
+  int32_t fd, count;
+  uint8_t *hdrs;
+  size_t nhdrs;
+  int32_t *offs, *lens;
+  size_t noffs, nlens;
+  struct bufs b = {.arr = NULL};
+  size_t nbufs = SIZE_MAX;
+  if (!get_i32(env, argv[0], &fd, "fd")) return NULL;
+  if (arena) {
+    if (!get_u8(env, argv[1], &b.mem, &b.mem_len)) return NULL;
+  } else {
+    bool is_array;
+    uint32_t n;
+    CHECK(napi_is_array(env, argv[1], &is_array));
+    if (!is_array) return throw_arg(env, "native-tun: bufs must be an array of Uint8Array");
+    CHECK(napi_get_array_length(env, argv[1], &n));
+    nbufs = n;
+    b.arr = argv[1];
+  }
+  if (!get_i32s(env, argv[2], &offs, &noffs, "offs") || !get_i32s(env, argv[3], &lens, &nlens, "lens") ||
+      !get_i32(env, argv[4], &count, "count"))
+    return NULL;
+  if (count < 0 || (size_t)count > nbufs || (size_t)count > noffs || (size_t)count > nlens)
+    return throw_range(env, "native-tun: count must be within bufs, offs and lens");
+  if (!get_hdrs(env, argv[5], &hdrs, &nhdrs)) return NULL;
+  if (hdrs != NULL && nhdrs < (size_t)count * VNET_HDR_LEN)
+    return throw_range(env, "native-tun: hdrs must hold 10 octets per packet");
+  /* The arena's packets all checked before the first goes out: a bad offset never leaves a batch half written. */
+  for (int32_t j = 0; arena && j < count; j++)
+    if (offs[j] < 0 || lens[j] < 0 || (size_t)offs[j] + (size_t)lens[j] > b.mem_len)
+      return throw_range(env, "native-tun: offs[i] + lens[i] must lie inside mem");
+  return write_core(env, fd, &b, offs, lens, count, hdrs, uring);
+}
+
+static napi_value tun_write_batch(napi_env env, napi_callback_info info) { return write_batch(env, info, false, false); }
 
 /* writeBatchUring: writeBatch with one io_uring_enter per batch (linked writevs). */
-static napi_value tun_write_batch_uring(napi_env env, napi_callback_info info) { return write_batch(env, info, true); }
+static napi_value tun_write_batch_uring(napi_env env, napi_callback_info info) { return write_batch(env, info, false, true); }
+static napi_value tun_write_arena(napi_env env, napi_callback_info info) { return write_batch(env, info, true, false); }
+static napi_value tun_write_arena_uring(napi_env env, napi_callback_info info) { return write_batch(env, info, true, true); }
 
 NAPI_MODULE_INIT() {
   static const struct {
@@ -849,6 +957,8 @@ NAPI_MODULE_INIT() {
       {"setOwner", tun_set_owner},   {"setGroup", tun_set_group},   {"setOffload", tun_set_offload},
       {"readBatchUring", tun_read_batch_uring}, {"writeBatchUring", tun_write_batch_uring},
       {"uringProbe", tun_uring_probe},
+      {"readArena", tun_read_arena},     {"readArenaUring", tun_read_arena_uring},
+      {"writeArena", tun_write_arena},   {"writeArenaUring", tun_write_arena_uring},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

@@ -58,6 +58,20 @@ export interface Device {
    *   dev.writeBatch([pkt], Int32Array.of(0), Int32Array.of(pkt.length), 1);
    */
   writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
+  /**
+   * readBatch with every buffer inside one Uint8Array `mem` (an arena, such as a worker's whole
+   * WebAssembly.Memory): buffer i is `mem[slots[i] .. slots[i] + slotLen)`, so packet i lands at
+   * `mem[slots[i] + headroom ..]`. The same contract otherwise. A TUN looks the arena up once per
+   * call instead of once per buffer. Optional: callers fall back to readBatch without it.
+   * @example
+   *   const n = dev.readArena(mem, Int32Array.of(0, 2048), 2048, sizes, 20, 2, 100);
+   */
+  readArena?(mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number;
+  /**
+   * writeBatch from one Uint8Array: packet i is `mem[offs[i] .. offs[i] + lens[i])`, the offsets
+   * counted from the start of `mem`. Optional, as readArena.
+   */
+  writeArena?(mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
   /** Releases the device (for a TUN device: the fd; a persistent interface stays). Idempotent. */
   close(): void;
 }

@@ -51,6 +51,32 @@ export class MemoryDevice implements Device {
   }
 
   readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, _timeoutMs: number, hdrs?: Uint8Array): number {
+    return this.read(bufs, sizes, headroom, max, hdrs);
+  }
+
+  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+    return this.write(bufs, offs, lens, count, hdrs);
+  }
+
+  /** readBatch into views of `mem` (the contract of Device.readArena); a slot outside `mem` is EINVAL. */
+  readArena(mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, _timeoutMs: number, hdrs?: Uint8Array): number {
+    this.checkOpen('read');
+    if (max < 0 || max > slots.length) throw deviceError('EINVAL', 'read', this.name, 'max outside slots');
+    const bufs: Uint8Array[] = [];
+    for (let i = 0; i < max; i++) {
+      const at = slots[i]!;
+      if (at < 0 || at + slotLen > mem.length) throw deviceError('EINVAL', 'read', this.name, 'slots[i] + slotLen outside mem');
+      bufs.push(mem.subarray(at, at + slotLen));
+    }
+    return this.read(bufs, sizes, headroom, max, hdrs);
+  }
+
+  /** writeBatch from `mem` (the contract of Device.writeArena). */
+  writeArena(mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+    return this.write(new Array<Uint8Array>(Math.max(0, count)).fill(mem), offs, lens, count, hdrs);
+  }
+
+  private read(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, hdrs?: Uint8Array): number {
     this.checkOpen('read');
     if (max < 0 || max > bufs.length || max > sizes.length) throw deviceError('EINVAL', 'read', this.name, 'max outside bufs/sizes');
     let n = 0;
@@ -70,7 +96,7 @@ export class MemoryDevice implements Device {
     return n;
   }
 
-  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+  private write(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     this.checkOpen('write');
     const to = this.peer!;
     if (count < 0 || count > bufs.length || count > offs.length || count > lens.length) {
@@ -111,9 +137,9 @@ export class MemoryDevice implements Device {
   /** Test helper: queue one packet (copied) for the peer; false when its queue is full. */
   send(packet: Uint8Array): boolean {
     if (this.vnetHdr) {
-      return this.writeBatch([packet], Int32Array.of(VNET), Int32Array.of(packet.length - VNET), 1, packet.subarray(0, VNET)) === 1;
+      return this.write([packet], Int32Array.of(VNET), Int32Array.of(packet.length - VNET), 1, packet.subarray(0, VNET)) === 1;
     }
-    return this.writeBatch([packet], Int32Array.of(0), Int32Array.of(packet.length), 1) === 1;
+    return this.write([packet], Int32Array.of(0), Int32Array.of(packet.length), 1) === 1;
   }
 
   /** Test helper: the next packet waiting at this end, or undefined. */

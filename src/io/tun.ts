@@ -35,6 +35,12 @@ export interface NativeTun {
   readBatchUring(fd: number, bufs: Uint8Array[], sizes: Int32Array, headroom: number, maxCount: number, timeoutMs: number, hdrs?: Uint8Array, spinUs?: number): number;
   /** writeBatch with one io_uring_enter per batch (linked writevs: a prefix goes out, in order). */
   writeBatchUring(fd: number, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
+  /** readBatch with the buffers in one Uint8Array: packet i at mem[slots[i] + headroom .. slots[i] + slotLen). */
+  readArena(fd: number, mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, maxCount: number, timeoutMs: number, hdrs?: Uint8Array, spinUs?: number): number;
+  readArenaUring(fd: number, mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, maxCount: number, timeoutMs: number, hdrs?: Uint8Array, spinUs?: number): number;
+  /** writeBatch from one Uint8Array: packet i is mem[offs[i] .. offs[i] + lens[i]). */
+  writeArena(fd: number, mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
+  writeArenaUring(fd: number, mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number;
   /** null when io_uring works on the calling thread, else the errno name. */
   uringProbe(): string | null;
 }
@@ -65,6 +71,20 @@ export function readTun(native: NativeTun, io: TunIo, bufs: Uint8Array[], sizes:
 export function writeTun(native: NativeTun, io: TunIo, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
   const h = io.vnetHdr ? hdrs : undefined;
   return io.uring ? native.writeBatchUring(io.fd, bufs, offs, lens, count, h) : native.writeBatch(io.fd, bufs, offs, lens, count, h);
+}
+
+/** Device.readArena over a TUN fd. */
+export function readTunArena(native: NativeTun, io: TunIo, mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
+  const h = io.vnetHdr ? hdrs : undefined;
+  return io.uring
+    ? native.readArenaUring(io.fd, mem, slots, slotLen, sizes, headroom, max, timeoutMs, h, io.busyPoll)
+    : native.readArena(io.fd, mem, slots, slotLen, sizes, headroom, max, timeoutMs, h, io.busyPoll);
+}
+
+/** Device.writeArena over a TUN fd. */
+export function writeTunArena(native: NativeTun, io: TunIo, mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+  const h = io.vnetHdr ? hdrs : undefined;
+  return io.uring ? native.writeArenaUring(io.fd, mem, offs, lens, count, h) : native.writeArena(io.fd, mem, offs, lens, count, h);
 }
 
 /** TUNSETOFFLOAD bits (linux/if_tun.h). */
@@ -218,6 +238,16 @@ export class TunDevice implements Device, TunIo {
   writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
     if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device closed');
     return writeTun(this.native, this, bufs, offs, lens, count, hdrs);
+  }
+
+  readArena(mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
+    if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device closed');
+    return readTunArena(this.native, this, mem, slots, slotLen, sizes, headroom, max, timeoutMs, hdrs);
+  }
+
+  writeArena(mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+    if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device closed');
+    return writeTunArena(this.native, this, mem, offs, lens, count, hdrs);
   }
 
   /** TUNSETPERSIST on this queue's fd: false lets the interface vanish when its last fd closes. */

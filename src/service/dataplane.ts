@@ -20,13 +20,16 @@
  *
  * Buffers: packets are read into slots of a WasmChecksum arena (or plain memory in tests) at
  * HEADROOM and translated in place; emits that point into a slot stay valid until the next read,
- * so they are queued for the batch write. Emits built in the translator's scratch area (fragments,
+ * so they are queued for the batch write. When the memory is one arena (PacketMemory.whole) and
+ * the device takes arena I/O (Device.readArena/writeArena), reads and writes pass that arena and
+ * offsets into it, which the native addon looks up once per call instead of once per packet; each
+ * queued emit keeps its buffer's offset in the arena for that (OutQueue.bases). Emits built in the translator's scratch area (fragments,
  * generated errors) are only valid until the next translation, so a verdict that has one flushes
  * every queue at once (rare packets, in order per device).
  */
 import type { LoadedConfig } from '../config/index.js';
 import type { Device } from '../io/index.js';
-import { referenceChecksum, type Checksum } from '../checksum/index.js';
+import { referenceChecksum, type Checksum, type WasmChecksum } from '../checksum/index.js';
 import {
   HEADROOM,
   MAX_EMIT,
@@ -86,10 +89,27 @@ export interface PacketMemory {
   checksum: Checksum;
   /** `len` octets for packet slots and scratch; called at construction only. */
   alloc(len: number): Uint8Array;
+  /**
+   * A view of everything alloc() carves from (a WasmChecksum's whole memory), when it carves from
+   * one buffer: the arena a device's readArena/writeArena take. Absent: per-buffer batches.
+   */
+  whole?: Uint8Array;
 }
 
 /** Plain memory and the reference checksum (tests, and the fallback when WASM is missing). */
 export const plainMemory: PacketMemory = { checksum: referenceChecksum, alloc: (len) => new Uint8Array(len) };
+
+/** A WasmChecksum's memory: buffers from its arena, checksums in WASM, the whole memory as the I/O arena. */
+export function wasmMemory(cs: WasmChecksum): PacketMemory {
+  return { checksum: cs, alloc: (len) => cs.arena(len), whole: new Uint8Array(cs.memory.buffer) };
+}
+
+/** Where `view` starts in `whole`, or -1 when it is not inside it (start-up only: the getters are slow). */
+function offsetIn(whole: Uint8Array | undefined, view: Uint8Array): number {
+  if (whole === undefined || view.buffer !== whole.buffer) return -1;
+  const at = view.byteOffset - whole.byteOffset;
+  return at >= 0 && at + view.length <= whole.length ? at : -1;
+}
 
 /** One destination's pending writes. */
 class OutQueue {
@@ -99,16 +119,27 @@ class OutQueue {
   readonly lens: Int32Array;
   /** Counter row of each packet (for drops on write failure). */
   readonly rows: Int32Array;
+  /** Where bufs[k] starts in the arena (-1: outside it, so this batch goes per buffer). */
+  readonly bases: Int32Array;
+  /** Arena offsets of a write: bases[k] + offs[k]. */
+  readonly at: Int32Array;
+  /** The device takes arena writes (and the dataplane has an arena). */
+  readonly arena: boolean;
+  /** Some queued entry lies outside the arena. */
+  foreign = false;
   /** virtio_net_hdr of each packet, when the device has them (else unused). */
   readonly hdrs: Uint8Array;
   /** The device takes UDP GSO writes: UDP datagrams of one flow are coalesced too (gro.ts). */
   readonly udpGro: boolean;
 
-  constructor(readonly dev: Device, cap: number) {
+  constructor(readonly dev: Device, cap: number, readonly mem: Uint8Array | undefined) {
     this.bufs = new Array<Uint8Array>(cap).fill(new Uint8Array(0));
     this.offs = new Int32Array(cap);
     this.lens = new Int32Array(cap);
     this.rows = new Int32Array(cap);
+    this.bases = new Int32Array(cap);
+    this.at = new Int32Array(cap);
+    this.arena = mem !== undefined && typeof dev.writeArena === 'function';
     this.hdrs = new Uint8Array(dev.vnetHdr === true ? cap * VNET_HDR_LEN : 0);
     this.udpGro = dev.vnetHdr === true && dev.uso === true;
   }
@@ -129,6 +160,15 @@ export class Dataplane {
   private readonly slots: Uint8Array[] = [];
   private readonly sizes = new Int32Array(BATCH);
   private readonly scratch: Uint8Array;
+  /** The arena every buffer below lies in (PacketMemory.whole), when they all do; else undefined. */
+  private readonly mem: Uint8Array | undefined;
+  /** Arena offsets of the slots, the scratch area and the segmentation area. */
+  private readonly slotAt = new Int32Array(BATCH);
+  private readonly slotLen: number;
+  private readonly scratchAt: number;
+  private readonly segAt: number;
+  /** This device reads into the arena (readArena). */
+  private readonly arenaRead: boolean;
   private readonly checksum: Checksum;
   private readonly verdict = new Verdict();
   /** Offloads: this device's virtio_net_hdrs for a batch (empty without), and the software-segmentation area. */
@@ -153,10 +193,22 @@ export class Dataplane {
     this.checksum = memory.checksum;
     this.vnet = self.vnetHdr === true;
     const slotLen = Dataplane.slotLen(self.mtu, this.vnet);
+    this.slotLen = slotLen;
     for (let i = 0; i < BATCH; i++) this.slots.push(memory.alloc(slotLen));
     this.scratch = memory.alloc(SCRATCH_LEN);
     this.inHdrs = new Uint8Array(this.vnet ? BATCH * VNET_HDR_LEN : 0);
     this.segArea = this.vnet ? memory.alloc(SEG_AREA) : new Uint8Array(0);
+    const whole = memory.whole;
+    let inArena = whole !== undefined;
+    for (let i = 0; i < BATCH; i++) {
+      this.slotAt[i] = offsetIn(whole, this.slots[i]!);
+      if (this.slotAt[i]! < 0) inArena = false;
+    }
+    this.scratchAt = offsetIn(whole, this.scratch);
+    this.segAt = this.vnet ? offsetIn(whole, this.segArea) : 0;
+    if (this.scratchAt < 0 || this.segAt < 0) inArena = false;
+    this.mem = inArena ? whole : undefined;
+    this.arenaRead = this.mem !== undefined && typeof self.readArena === 'function';
     this.configure(setup);
   }
 
@@ -192,7 +244,7 @@ export class Dataplane {
       let q = byDev.get(dev);
       if (q === undefined) {
         q = queues.length;
-        queues.push(new OutQueue(dev, BATCH + MAX_EMIT));
+        queues.push(new OutQueue(dev, BATCH + MAX_EMIT, this.mem));
         byDev.set(dev, q);
       }
       return q;
@@ -235,7 +287,10 @@ export class Dataplane {
    */
   runOnce(timeoutMs: number): number {
     const vnet = this.vnet;
-    const n = this.self.readBatch(this.slots, this.sizes, HEADROOM, BATCH, timeoutMs, vnet ? this.inHdrs : undefined);
+    const hdrs = vnet ? this.inHdrs : undefined;
+    const n = this.arenaRead
+      ? this.self.readArena!(this.mem!, this.slotAt, this.slotLen, this.sizes, HEADROOM, BATCH, timeoutMs, hdrs)
+      : this.self.readBatch(this.slots, this.sizes, HEADROOM, BATCH, timeoutMs, hdrs);
     if (n === 0) return 0;
     this.counters.batch(HIST_READ, n);
     const ol = this.translator!.offload;
@@ -244,7 +299,7 @@ export class Dataplane {
       const len = this.sizes[i]!;
       if (len === 0) continue; // a slot io_uring left empty (the Device contract's hole)
       if (vnet) ol.load(this.inHdrs, i * VNET_HDR_LEN);
-      if (this.handle(buf, HEADROOM, len)) this.flush();
+      if (this.handle(buf, this.slotAt[i]!, HEADROOM, len)) this.flush();
     }
     ol.clear();
     this.flush();
@@ -252,11 +307,12 @@ export class Dataplane {
   }
 
   /**
-   * Translates one packet at buf[off, off+len) (its offloads, if any, already in the translator),
-   * counts it, queues what the verdict emits. Returns true when the queues must be flushed before
-   * the next packet (an emit lives in memory the next translation reuses).
+   * Translates one packet at buf[off, off+len) (its offloads, if any, already in the translator;
+   * `base`: where buf starts in the arena), counts it, queues what the verdict emits. Returns true
+   * when the queues must be flushed before the next packet (an emit lives in memory the next
+   * translation reuses).
    */
-  private handle(buf: Uint8Array, off: number, len: number): boolean {
+  private handle(buf: Uint8Array, base: number, off: number, len: number): boolean {
     const c = this.counters;
     const tr = this.translator!;
     const v = this.verdict;
@@ -315,6 +371,9 @@ export class Dataplane {
       out.offs[k] = v.offs[j]!;
       out.lens[k] = v.lens[j]!;
       out.rows[k] = row;
+      const b = eb === buf ? base : eb === this.scratch ? this.scratchAt : -1;
+      out.bases[k] = b;
+      if (b < 0) out.foreign = true;
       if (out.hdrs.length !== 0) {
         if (v.offloadAt === j) v.offload.store(out.hdrs, k * VNET_HDR_LEN);
         else storePlain(out.hdrs, k * VNET_HDR_LEN);
@@ -346,7 +405,7 @@ export class Dataplane {
     this.counters.global(version === 4 ? G_SEG46 : G_SEG64);
     this.flush();
     for (let k = 0; k < segs.count; k++) {
-      if (this.handle(this.segArea, segs.offs[k]!, segs.lens[k]!)) this.flush();
+      if (this.handle(this.segArea, this.segAt, segs.offs[k]!, segs.lens[k]!)) this.flush();
     }
     return true;
   }
@@ -357,16 +416,23 @@ export class Dataplane {
     for (let qi = 0; qi < this.queues.length; qi++) {
       const q = this.queues[qi]!;
       if (q.n > 1 && q.hdrs.length !== 0) {
-        const merged = coalesce(q, this.checksum, q.udpGro);
+        const merged = coalesce(q, this.checksum, q.udpGro, q.foreign ? undefined : this.mem);
         if (merged > 0) c.global(G_GRO, merged);
       }
       let left = q.n;
       if (left === 0) continue;
       c.batch(HIST_WRITE, left);
+      const arena = q.arena && !q.foreign;
+      const hdrs = q.hdrs.length !== 0 ? q.hdrs : undefined;
       while (left > 0) {
         let w: number;
         try {
-          w = q.dev.writeBatch(q.bufs, q.offs, q.lens, left, q.hdrs.length !== 0 ? q.hdrs : undefined);
+          if (arena) {
+            for (let k = 0; k < left; k++) q.at[k] = q.bases[k]! + q.offs[k]!;
+            w = q.dev.writeArena!(this.mem!, q.at, q.lens, left, hdrs);
+          } else {
+            w = q.dev.writeBatch(q.bufs, q.offs, q.lens, left, hdrs);
+          }
         } catch (e) {
           // The first packet failed: count it, report, go on with the rest.
           c.drop(q.rows[0]!, R_WRITE_ERROR);
@@ -381,6 +447,7 @@ export class Dataplane {
         if (left > 0) this.shift(q, w, left);
       }
       q.n = 0;
+      q.foreign = false;
     }
   }
 
@@ -390,6 +457,7 @@ export class Dataplane {
     q.offs.copyWithin(0, from, from + count);
     q.lens.copyWithin(0, from, from + count);
     q.rows.copyWithin(0, from, from + count);
+    q.bases.copyWithin(0, from, from + count);
     if (q.hdrs.length !== 0) q.hdrs.copyWithin(0, from * VNET_HDR_LEN, (from + count) * VNET_HDR_LEN);
   }
 }

@@ -37,6 +37,8 @@ export interface GroQueue {
   readonly lens: Int32Array;
   readonly rows: Int32Array;
   readonly hdrs: Uint8Array;
+  /** Where bufs[k] starts in the arena passed to coalesce (unused without one). */
+  readonly bases: Int32Array;
 }
 
 /** Most octets of one coalesced packet (IPv4 Total Length / IPv6 Payload Length are 16 bits). */
@@ -177,7 +179,7 @@ function l4ChecksumOk(q: GroQueue, k: number, l3: number, proto: number, cs: Che
  * Coalesces the TCP run of two or more segments starting at entry k into entry k.
  * @returns one past the run's last member (k + 1: nothing merged)
  */
-function coalesceTcpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number {
+function coalesceTcpAt(q: GroQueue, k: number, l3: number, cs: Checksum, mem: Uint8Array | undefined): number {
   const b = q.bufs[k]!;
   const o = q.offs[k]!;
   const thl = (b[o + l3 + 12]! >> 4) * 4;
@@ -194,7 +196,7 @@ function coalesceTcpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number
     end++;
   }
   if (end - k < 2) return k + 1;
-  appendPayloads(q, k, end, l3 + thl);
+  appendPayloads(q, k, end, l3 + thl, mem);
   const last = q.bufs[end - 1]!;
   b[o + l3 + 13] = last[q.offs[end - 1]! + l3 + 13]!; // PSH of the last
   const ps = setLengths(b, o, l3, total, TCP, cs);
@@ -209,7 +211,7 @@ function coalesceTcpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number
  * Coalesces every UDP run of two or more datagrams starting at entry k into entry k.
  * @returns one past the run's last member (k + 1: nothing merged)
  */
-function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number {
+function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum, mem: Uint8Array | undefined): number {
   const b = q.bufs[k]!;
   const o = q.offs[k]!;
   const gsoSize = q.lens[k]! - l3 - 8;
@@ -225,7 +227,7 @@ function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number
     end++;
   }
   if (end - k < 2) return k + 1;
-  appendPayloads(q, k, end, l3 + 8);
+  appendPayloads(q, k, end, l3 + 8, mem);
   const l4len = total - l3;
   const ps = setLengths(b, o, l3, total, UDP, cs);
   b[o + l3 + 4] = l4len >>> 8;
@@ -237,10 +239,24 @@ function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum): number
   return end;
 }
 
-/** Appends the payloads (after `hdrLen` octets of headers) of entries k+1 .. end-1 to entry k's packet. */
-function appendPayloads(q: GroQueue, k: number, end: number, hdrLen: number): void {
-  const b = q.bufs[k]!;
+/**
+ * Appends the payloads (after `hdrLen` octets of headers) of entries k+1 .. end-1 to entry k's
+ * packet: with the arena every entry lies in, a copyWithin on it by offset (no getter per copy,
+ * which counts for datagrams of a few dozen octets); without, moveBytes.
+ */
+function appendPayloads(q: GroQueue, k: number, end: number, hdrLen: number, mem: Uint8Array | undefined): void {
   let at = q.offs[k]! + q.lens[k]!;
+  if (mem !== undefined) {
+    at += q.bases[k]!;
+    for (let m = k + 1; m < end; m++) {
+      const from = q.bases[m]! + q.offs[m]! + hdrLen;
+      const n = q.lens[m]! - hdrLen;
+      mem.copyWithin(at, from, from + n);
+      at += n;
+    }
+    return;
+  }
+  const b = q.bufs[k]!;
   for (let m = k + 1; m < end; m++) {
     const n = q.lens[m]! - hdrLen;
     moveBytes(q.bufs[m]!, q.offs[m]! + hdrLen, b, at, n);
@@ -286,23 +302,25 @@ function setGso(hd: Uint8Array, h: number, type: number, hdrLen: number, gsoSize
 
 /**
  * Coalesces every run of two or more TCP segments, and with `udp` of UDP datagrams, in `q` (see
- * the file comment), compacting the queue.
+ * the file comment), compacting the queue. `mem`: the arena every entry lies in (entry k's buffer
+ * at q.bases[k]), for moving payloads by offset; absent, they are moved view to view.
  * @returns how many entries were merged away (0: the queue is unchanged)
  */
-export function coalesce(q: GroQueue, cs: Checksum, udp: boolean): number {
+export function coalesce(q: GroQueue, cs: Checksum, udp: boolean, mem?: Uint8Array): number {
   let removed = 0;
   let w = 0; // write index after compaction
   for (let k = 0; k < q.n; ) {
     const tcp = tcpAt(q, k);
     const u = tcp < 0 && udp ? udpAt(q, k) : -1;
     // One past the run's last member (k + 1: nothing merged).
-    const end = tcp >= 0 ? coalesceTcpAt(q, k, tcp, cs) : u >= 0 ? coalesceUdpAt(q, k, u, cs) : k + 1;
+    const end = tcp >= 0 ? coalesceTcpAt(q, k, tcp, cs, mem) : u >= 0 ? coalesceUdpAt(q, k, u, cs, mem) : k + 1;
     removed += end - k - 1;
     if (w !== k) {
       q.bufs[w] = q.bufs[k]!;
       q.offs[w] = q.offs[k]!;
       q.lens[w] = q.lens[k]!;
       q.rows[w] = q.rows[k]!;
+      q.bases[w] = q.bases[k]!;
       q.hdrs.copyWithin(w * VNET_HDR_LEN, k * VNET_HDR_LEN, k * VNET_HDR_LEN + VNET_HDR_LEN);
     }
     w++;

@@ -9,7 +9,7 @@ import { WasmChecksum } from '../checksum/index.js';
 import { checkConfig } from '../config/index.js';
 import type { Device } from '../io/index.js';
 import { CounterBlock } from './counters.js';
-import { Dataplane, plainMemory, type PacketMemory } from './dataplane.js';
+import { Dataplane, plainMemory, wasmMemory, type PacketMemory } from './dataplane.js';
 import { FdDevice } from './fd-device.js';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerInit } from './messages.js';
 
@@ -42,7 +42,7 @@ let wasm = false;
 if (init.wasm) {
   try {
     const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(self.mtu, self.vnetHdr === true) + 64 * 1024 });
-    memory = { checksum: cs, alloc: (len) => cs.arena(len) };
+    memory = wasmMemory(cs);
     wasm = true;
   } catch (e) {
     post({ type: 'error', code: (e as { code?: string }).code ?? 'ERR_XLAT_WASM_LOAD', message: (e as Error).message, device: init.self, op: 'config' });

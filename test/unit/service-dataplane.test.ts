@@ -11,7 +11,7 @@ import { WasmChecksum } from '../../src/checksum/index.js';
 import { memoryDevicePair, type Device, type MemoryDevice } from '../../src/io/index.js';
 import { buildPacket, buildFragments, Ipv4View, Ipv6View, Icmpv4View, Icmpv6View, type PacketSpec } from '../../src/packet/index.js';
 import { C_PKTS46, C_PKTS64, C_BYTES46, C_DROPS, CounterBlock, CounterTotals, G_ICMP46, reasonIndex } from '../../src/service/counters.js';
-import { Dataplane, type PacketMemory } from '../../src/service/dataplane.js';
+import { Dataplane, plainMemory, wasmMemory, type PacketMemory } from '../../src/service/dataplane.js';
 import { DaemonMetrics } from '../../src/service/metrics.js';
 
 const CONFIG = {
@@ -74,12 +74,65 @@ function totals(r: Rig): CounterTotals {
   return t;
 }
 
-const wasmMemory = (): PacketMemory => {
+const wasmBuffers = (): PacketMemory => {
   const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(1500) + 65536 });
   return { checksum: cs, alloc: (len) => cs.arena(len) };
 };
+/** As the daemon's workers run: the WASM memory is the I/O arena (Device.readArena/writeArena). */
+const wasmArena = (): PacketMemory => wasmMemory(WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(1500) + 65536 }));
 
-for (const [label, memory] of [['plain memory', undefined], ['WASM arena', wasmMemory]] as const) {
+/** Counts the calls of each batch method of a device. */
+function spy(dev: Device): Record<string, number> {
+  const calls: Record<string, number> = {};
+  for (const m of ['readBatch', 'writeBatch', 'readArena', 'writeArena'] as const) {
+    const f = dev[m] as ((...a: unknown[]) => number) | undefined;
+    if (f === undefined) continue;
+    calls[m] = 0;
+    (dev as unknown as Record<string, unknown>)[m] = (...a: unknown[]): number => {
+      calls[m]!++;
+      return f.apply(dev, a);
+    };
+  }
+  return calls;
+}
+
+test('with an arena memory the dataplane reads and writes through readArena/writeArena; with buffers of their own, through readBatch/writeBatch', () => {
+  for (const [memory, arena] of [[wasmArena, true], [wasmBuffers, false], [(): PacketMemory => plainMemory, false]] as const) {
+    const loaded = checkConfig(CONFIG);
+    const devices = new Map<string, Device>();
+    const wire = new Map<string, MemoryDevice>();
+    for (const n of ['xf', 'xb', 'xr']) {
+      const [dev, w] = memoryDevicePair({ names: [n, `${n}-wire`] });
+      devices.set(n, dev);
+      wire.set(n, w);
+    }
+    const xb = spy(devices.get('xb')!);
+    const xf = spy(devices.get('xf')!);
+    const dp = new Dataplane(devices.get('xb')!, { loaded, devices, counters: CounterBlock.create(loaded.table.size) }, memory());
+    // Three translated in their read slots, then one (DF=0, over the 1280-octet IPv6 path) whose
+    // fragments are built in the translator's scratch area: both kinds of emit in one write.
+    const pkts = [udp4(64, 10), udp4(64, 500), udp4(64, 900)];
+    const big = udp4(64, 1400);
+    for (const p of [...pkts, big]) wire.get('xb')!.send(p);
+    assert.equal(dp.runOnce(0), 4);
+    assert.deepEqual([xb.readArena, xb.readBatch, xf.writeArena! + xf.writeBatch!], arena ? [1, 0, 1] : [0, 1, 1]);
+    assert.equal(arena ? xf.writeBatch : xf.writeArena, 0);
+    // The same packets either way: the arena offsets point where the buffers did.
+    for (const p of pkts) {
+      const out = wire.get('xf')!.receive()!;
+      assert.equal(out.length, p.length + 20);
+      assert.deepEqual(out.subarray(48), p.subarray(28), 'UDP payload');
+    }
+    const data: number[] = [];
+    for (let f = wire.get('xf')!.receive(); f !== undefined; f = wire.get('xf')!.receive()) {
+      assert.equal(f[6], 44, 'a fragment');
+      data.push(...f.subarray(48));
+    }
+    assert.deepEqual(Uint8Array.from(data).subarray(8), big.subarray(28), 'the fragments carry the datagram');
+  }
+});
+
+for (const [label, memory] of [['plain memory', undefined], ['WASM buffers', wasmBuffers], ['WASM arena I/O', wasmArena]] as const) {
   test(`translates IPv4 read on a tenant TUN and writes the IPv6 packet to the fabric TUN (${label})`, () => {
     const r = rig(CONFIG, {}, memory);
     const pkt = udp4();
