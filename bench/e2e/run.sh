@@ -375,7 +375,7 @@ latency() { # latency RUNDIR -> qperf.txt, lat.cpu ("cpu_ticks CLK_TCK t0 t1": t
   kill $srv 2>/dev/null || true; wait $srv 2>/dev/null || true
 }
 
-profile_xlat464() { # where the time goes: perf on core 0 during a 1-stream TCP run
+profile_xlat464() { # where the time goes: perf on core 0 during a 1-stream TCP run and a UDP flood
   local dir=$1
   command -v perf >/dev/null || return 0
   taskset -c $CPU_TOOLS ip netns exec $NS4 iperf3 -c $V4_SERVER -t $DUR -J >/dev/null &
@@ -385,6 +385,17 @@ profile_xlat464() { # where the time goes: perf on core 0 during a 1-stream TCP 
   wait $ip || true
   perf report -q -i "$dir/perf.data" --sort comm,dso --stdio 2>/dev/null | head -15 >"$dir/perf-dso.txt" || true
   perf report -q -i "$dir/perf.data" --sort sym --stdio 2>/dev/null | head -25 >"$dir/perf-sym.txt" || true
+  # The same for the 64-octet UDP flood: the per-packet costs (system calls, N-API, the JS loop).
+  tools ip netns exec $SRV "$UDPFLOOD" recv 5202 $(( DUR + 2 )) >/dev/null &
+  local srv=$!
+  sleep 0.5
+  tools ip netns exec $NS4 "$UDPFLOOD" send $V4_SERVER 5202 $DUR 36 >/dev/null &
+  ip=$!
+  sleep 1
+  perf record -q -C $CPU_XLAT -o "$dir/perf-udp.data" -- sleep 3 >/dev/null 2>&1 || true
+  wait $ip $srv || true
+  perf report -q -i "$dir/perf-udp.data" --sort comm,dso --stdio 2>/dev/null | head -15 >"$dir/perf-udp-dso.txt" || true
+  perf report -q -i "$dir/perf-udp.data" --sort dso,sym --stdio 2>/dev/null | head -40 >"$dir/perf-udp-sym.txt" || true
   inx node -e "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))" 2>/dev/null \
     | grep -E '^xlat464_(io_batch|drops|packets)' >"$dir/metrics.txt" || true
 }
