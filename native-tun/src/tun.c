@@ -251,6 +251,8 @@ struct env_state {
   int32_t want;
   /* The last batch filled what it asked for, or its blocking read did not wait: more is queued. */
   bool busy;
+  /* The same for read(2) batches: the last one got packets without sleeping (see read_core). */
+  bool plain_busy;
   struct iovec iov[2 * URING_DEPTH];
   int32_t res[URING_DEPTH];
 };
@@ -661,48 +663,73 @@ static napi_value read_uring(napi_env env, const struct bufs *bufs, struct env_s
 }
 
 /*
+ * Reads packets into buffers *count.. until EAGAIN or `limit`. Returns false (an exception is
+ * pending) on a bad buffer, or on a read error before any packet was read; an error after some
+ * packets ends the batch and the next call reports it.
+ */
+static bool read_until_empty(napi_env env, int fd, const struct bufs *bufs, int32_t *sizes, int32_t headroom, uint8_t *hdrs,
+                             int32_t limit, int32_t *count) {
+  while (*count < limit) {
+    struct iovec iov[2];
+    if (!slot_iov(env, bufs, *count, headroom, hdrs, iov)) return false;
+    ssize_t n;
+    if (hdrs != NULL) {
+      n = readv(fd, iov, 2);
+      if (n >= 0) n = n >= VNET_HDR_LEN ? n - VNET_HDR_LEN : 0;
+    } else {
+      n = read(fd, iov[0].iov_base, iov[0].iov_len);
+    }
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || *count > 0) return true;
+      int err = errno;
+      char name[IFNAMSIZ + 8];
+      fd_name(fd, name);
+      throw_errno(env, "read", name, err);
+      return false;
+    }
+    sizes[(*count)++] = (int32_t)n;
+  }
+  return true;
+}
+
+/*
  * The read loop both forms share, after their arguments were checked: waits (busy poll, then
  * poll()) for the fd, then reads packets into the buffers until EAGAIN or max (one after a wait
  * that slept, see SLEPT_NS).
+ *
+ * Under load the wait is skipped: when the thread's last read got packets without sleeping
+ * (st->plain_busy), more have most likely come while they were translated and written, so this
+ * call reads first and waits only when that read says EAGAIN. That saves a poll(2) per batch
+ * while packets keep coming, and costs one EAGAIN read when the load stops. The hint is the
+ * thread's, not the fd's: for another fd it costs at most that one read.
  */
 static napi_value read_core(napi_env env, int fd, const struct bufs *bufs, int32_t *sizes, int32_t headroom, int32_t max,
                             int32_t timeout, uint8_t *hdrs, int32_t spin_us, bool uring) {
   napi_value res;
   int32_t count = 0;
-  struct env_state *st = uring && max > 0 ? env_state(env) : NULL;
-  struct uring *ring = st != NULL ? ring_of(st) : NULL;
+  struct env_state *st = max > 0 ? env_state(env) : NULL;
+  struct uring *ring = uring && st != NULL ? ring_of(st) : NULL;
   if (ring != NULL) return read_uring(env, bufs, st, ring, fd, sizes, headroom, max, timeout, hdrs, spin_us);
   if (max > 0) {
-    int64_t t0 = now_ns();
-    int32_t left;
-    int w = spin_before_wait(fd, t0, spin_us, timeout, &left);
-    if (w == 0) w = wait_fd(fd, POLLIN, left);
-    if (w < 0) {
-      char name[IFNAMSIZ + 8];
-      fd_name(fd, name);
-      return throw_errno(env, "poll", name, -w);
+    int32_t limit = max;
+    if (st != NULL && st->plain_busy) {
+      if (!read_until_empty(env, fd, bufs, sizes, headroom, hdrs, limit, &count)) return NULL;
     }
-    int32_t limit = now_ns() - t0 > SLEPT_NS ? 1 : max;
-    while (w > 0 && count < limit) {
-      struct iovec iov[2];
-      if (!slot_iov(env, bufs, count, headroom, hdrs, iov)) return NULL;
-      ssize_t n;
-      if (hdrs != NULL) {
-        n = readv(fd, iov, 2);
-        if (n >= 0) n = n >= VNET_HDR_LEN ? n - VNET_HDR_LEN : 0;
-      } else {
-        n = read(fd, iov[0].iov_base, iov[0].iov_len);
-      }
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || count > 0) break;
-        int err = errno;
+    if (count == 0) {
+      int64_t t0 = now_ns();
+      int32_t left;
+      int w = spin_before_wait(fd, t0, spin_us, timeout, &left);
+      if (w == 0) w = wait_fd(fd, POLLIN, left);
+      if (w < 0) {
         char name[IFNAMSIZ + 8];
         fd_name(fd, name);
-        return throw_errno(env, "read", name, err);
+        return throw_errno(env, "poll", name, -w);
       }
-      sizes[count++] = (int32_t)n;
+      if (now_ns() - t0 > SLEPT_NS) limit = 1;
+      if (w > 0 && !read_until_empty(env, fd, bufs, sizes, headroom, hdrs, limit, &count)) return NULL;
     }
+    if (st != NULL) st->plain_busy = count > 0 && limit == max;
   }
   CHECK(napi_create_int32(env, count, &res));
   return res;

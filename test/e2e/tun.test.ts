@@ -129,7 +129,7 @@ test('a UDP datagram the kernel routes into the TUN is read at the headroom, and
   }
 });
 
-test('readBatch reads a whole queue at once, but hands back the one packet it slept for without a further read', { skip }, async () => {
+test('readBatch reads a whole queue at once, waits its timeout for an empty one even right after a busy batch, and hands back the one packet it slept for without a further read', { skip }, async () => {
   const dev = open[0]!;
   const bufs = Array.from({ length: 8 }, () => new Uint8Array(2048));
   const sizes = new Int32Array(8);
@@ -149,6 +149,11 @@ test('readBatch reads a whole queue at once, but hands back the one packet it sl
   } finally {
     sock.close();
   }
+  // That batch came without a wait, so the next call reads before it polls (no poll per batch
+  // under load); finding the queue empty, it still waits out its timeout.
+  const t0 = Date.now();
+  assert.equal(udpTo7777(dev.readBatch(bufs, sizes, 0, 8, 150)), 0);
+  assert.ok(Date.now() - t0 >= 140, `an empty queue after a busy batch is waited for, ${Date.now() - t0} ms`);
   // Sent while the call sleeps in poll: it returns the first alone; the others are read next.
   const child = spawn(process.execPath, ['-e', `setTimeout(() => { const s = require('dgram').createSocket('udp4'); let n = 0; for (let i = 0; i < 3; i++) s.send('s' + i, 7777, '${remote}', () => { if (++n === 3) s.close(); }); }, 150)`], { stdio: 'ignore' });
   try {
