@@ -23,9 +23,10 @@
  * so they are queued for the batch write. When the memory is one arena (PacketMemory.whole) and
  * the device takes arena I/O (Device.readArena/writeArena), reads and writes pass that arena and
  * offsets into it, which the native addon looks up once per call instead of once per packet; each
- * queued emit keeps its buffer's offset in the arena for that (OutQueue.bases). Emits built in the translator's scratch area (fragments,
- * generated errors) are only valid until the next translation, so a verdict that has one flushes
- * every queue at once (rare packets, in order per device).
+ * queued emit keeps its buffer's offset in the arena for that (OutQueue.bases). Emits built in the
+ * translator's scratch area (fragments, generated errors) are only valid until the next
+ * translation, so a verdict that has one flushes every queue at once (rare packets, in order per
+ * device).
  */
 import type { LoadedConfig } from '../config/index.js';
 import type { Device } from '../io/index.js';
