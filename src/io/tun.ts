@@ -48,43 +48,53 @@ export interface NativeTun {
 /** Longest busy poll native-tun takes, microseconds. */
 export const MAX_BUSY_POLL_US = 10000;
 
-/** How one queue's fd is driven: what TunDevice and the daemon's FdDevice (an fd opened elsewhere) share. */
-export interface TunIo {
-  readonly fd: number;
+/**
+ * The batch methods of a Device over one TUN queue's fd (plain or io_uring, with the busy poll):
+ * what TunDevice and the daemon's FdDevice (an fd opened elsewhere) share. A subclass gives the
+ * fd, its modes and `checkOpen`, which throws once the fd may no longer be used.
+ */
+export abstract class TunQueueIo {
+  protected abstract readonly native: NativeTun;
+  abstract readonly name: string;
+  /** The queue's file descriptor. */
+  abstract readonly fd: number;
   /** Packets carry a virtio_net_hdr: `hdrs` is passed through, else dropped. */
-  readonly vnetHdr: boolean;
+  abstract readonly vnetHdr: boolean;
   /** Batches through io_uring (already probed). */
-  readonly uring: boolean;
+  abstract readonly uring: boolean;
   /** Busy poll before each wait, microseconds. */
-  readonly busyPoll: number;
-}
+  abstract readonly busyPoll: number;
 
-/** Device.readBatch over a TUN fd: the plain or io_uring call, with the busy poll. */
-export function readTun(native: NativeTun, io: TunIo, bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
-  const h = io.vnetHdr ? hdrs : undefined;
-  return io.uring
-    ? native.readBatchUring(io.fd, bufs, sizes, headroom, max, timeoutMs, h, io.busyPoll)
-    : native.readBatch(io.fd, bufs, sizes, headroom, max, timeoutMs, h, io.busyPoll);
-}
+  /** Throws EBADF naming `call` when the fd may no longer be used. */
+  protected abstract checkOpen(call: string): void;
 
-/** Device.writeBatch over a TUN fd: the plain or io_uring call. */
-export function writeTun(native: NativeTun, io: TunIo, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
-  const h = io.vnetHdr ? hdrs : undefined;
-  return io.uring ? native.writeBatchUring(io.fd, bufs, offs, lens, count, h) : native.writeBatch(io.fd, bufs, offs, lens, count, h);
-}
+  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
+    this.checkOpen('read');
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring
+      ? this.native.readBatchUring(this.fd, bufs, sizes, headroom, max, timeoutMs, h, this.busyPoll)
+      : this.native.readBatch(this.fd, bufs, sizes, headroom, max, timeoutMs, h, this.busyPoll);
+  }
 
-/** Device.readArena over a TUN fd. */
-export function readTunArena(native: NativeTun, io: TunIo, mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
-  const h = io.vnetHdr ? hdrs : undefined;
-  return io.uring
-    ? native.readArenaUring(io.fd, mem, slots, slotLen, sizes, headroom, max, timeoutMs, h, io.busyPoll)
-    : native.readArena(io.fd, mem, slots, slotLen, sizes, headroom, max, timeoutMs, h, io.busyPoll);
-}
+  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+    this.checkOpen('write');
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring ? this.native.writeBatchUring(this.fd, bufs, offs, lens, count, h) : this.native.writeBatch(this.fd, bufs, offs, lens, count, h);
+  }
 
-/** Device.writeArena over a TUN fd. */
-export function writeTunArena(native: NativeTun, io: TunIo, mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
-  const h = io.vnetHdr ? hdrs : undefined;
-  return io.uring ? native.writeArenaUring(io.fd, mem, offs, lens, count, h) : native.writeArena(io.fd, mem, offs, lens, count, h);
+  readArena(mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
+    this.checkOpen('read');
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring
+      ? this.native.readArenaUring(this.fd, mem, slots, slotLen, sizes, headroom, max, timeoutMs, h, this.busyPoll)
+      : this.native.readArena(this.fd, mem, slots, slotLen, sizes, headroom, max, timeoutMs, h, this.busyPoll);
+  }
+
+  writeArena(mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
+    this.checkOpen('write');
+    const h = this.vnetHdr ? hdrs : undefined;
+    return this.uring ? this.native.writeArenaUring(this.fd, mem, offs, lens, count, h) : this.native.writeArena(this.fd, mem, offs, lens, count, h);
+  }
 }
 
 /** TUNSETOFFLOAD bits (linux/if_tun.h). */
@@ -174,11 +184,11 @@ export function loadNativeTun(): NativeTun {
 }
 
 /** One queue of a TUN interface. */
-export class TunDevice implements Device, TunIo {
+export class TunDevice extends TunQueueIo implements Device {
   private closed = false;
 
   private constructor(
-    private readonly native: NativeTun,
+    protected readonly native: NativeTun,
     /** The queue's file descriptor (non-blocking, close-on-exec). */
     readonly fd: number,
     readonly name: string,
@@ -190,7 +200,9 @@ export class TunDevice implements Device, TunIo {
     readonly uring = false,
     /** Busy poll before each wait, microseconds (TunOpenOptions.busyPoll). */
     readonly busyPoll = 0,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Opens (and by default creates, persists and brings up) the TUN interface `name`
@@ -230,24 +242,8 @@ export class TunDevice implements Device, TunIo {
     return (this.offloads & (TUN_F_USO4 | TUN_F_USO6)) !== 0;
   }
 
-  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device closed');
-    return readTun(this.native, this, bufs, sizes, headroom, max, timeoutMs, hdrs);
-  }
-
-  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device closed');
-    return writeTun(this.native, this, bufs, offs, lens, count, hdrs);
-  }
-
-  readArena(mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device closed');
-    return readTunArena(this.native, this, mem, slots, slotLen, sizes, headroom, max, timeoutMs, hdrs);
-  }
-
-  writeArena(mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device closed');
-    return writeTunArena(this.native, this, mem, offs, lens, count, hdrs);
+  protected checkOpen(call: string): void {
+    if (this.closed) throw deviceError('EBADF', call, this.name, 'device closed');
   }
 
   /** TUNSETPERSIST on this queue's fd: false lets the interface vanish when its last fd closes. */

@@ -8,7 +8,7 @@
  * it has stopped or acknowledged a configuration without it (see DESIGN.md on fd reuse).
  */
 import { deviceError, loadNativeTun, type Device, type NativeTun } from '../io/index.js';
-import { readTun, readTunArena, writeTun, writeTunArena, type TunIo } from '../io/tun.js';
+import { TunQueueIo } from '../io/tun.js';
 
 /** What the main thread posts for each device. */
 export interface DeviceHandle {
@@ -29,8 +29,8 @@ export interface DeviceHandle {
   readonly uso?: boolean;
 }
 
-export class FdDevice implements Device, TunIo {
-  private readonly native: NativeTun;
+export class FdDevice extends TunQueueIo implements Device {
+  protected readonly native: NativeTun;
   private closed = false;
 
   /** io_uring asked for and working on this thread (probed once per worker, at construction). */
@@ -47,28 +47,13 @@ export class FdDevice implements Device, TunIo {
     /** The kernel takes UDP GSO writes. */
     readonly uso = false,
   ) {
+    super();
     this.native = loadNativeTun();
     this.uring = uring && this.native.uringProbe() === null;
   }
 
-  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device released');
-    return readTun(this.native, this, bufs, sizes, headroom, max, timeoutMs, hdrs);
-  }
-
-  writeBatch(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device released');
-    return writeTun(this.native, this, bufs, offs, lens, count, hdrs);
-  }
-
-  readArena(mem: Uint8Array, slots: Int32Array, slotLen: number, sizes: Int32Array, headroom: number, max: number, timeoutMs: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'read', this.name, 'device released');
-    return readTunArena(this.native, this, mem, slots, slotLen, sizes, headroom, max, timeoutMs, hdrs);
-  }
-
-  writeArena(mem: Uint8Array, offs: Int32Array, lens: Int32Array, count: number, hdrs?: Uint8Array): number {
-    if (this.closed) throw deviceError('EBADF', 'write', this.name, 'device released');
-    return writeTunArena(this.native, this, mem, offs, lens, count, hdrs);
+  protected checkOpen(call: string): void {
+    if (this.closed) throw deviceError('EBADF', call, this.name, 'device released');
   }
 
   /** Stop using the fd (it stays open: the main thread owns it). */

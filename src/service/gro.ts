@@ -114,27 +114,38 @@ function sameIp(a: Uint8Array, ao: number, b: Uint8Array, bo: number, l3: number
   return true;
 }
 
-/** Whether entry t continues the run whose previous member is p (same flow, in sequence, same everything else). */
-function follows(q: GroQueue, p: number, t: number, l3: number, gsoSize: number): boolean {
+/**
+ * What a TCP or UDP run asks of entry t after member p, whose headers (IP and L4) are `hdrLen`
+ * octets: p's payload is the gso_size and t's 1 to gso_size octets, and the IP fields (sameIp) and
+ * ports are the same. For UDP that is all; TCP asks more (follows).
+ */
+function continuesRun(q: GroQueue, p: number, t: number, l3: number, hdrLen: number, gsoSize: number): boolean {
   const a = q.bufs[p]!;
   const ao = q.offs[p]!;
   const b = q.bufs[t]!;
   const bo = q.offs[t]!;
-  const thl = (a[ao + l3 + 12]! >> 4) * 4;
-  if ((b[bo + l3 + 12]! >> 4) * 4 !== thl) return false;
-  const aPay = q.lens[p]! - l3 - thl;
-  const bPay = q.lens[t]! - l3 - thl;
-  if (bPay <= 0 || bPay > gsoSize || aPay !== gsoSize) return false;
-  // The previous member must not have pushed: PSH ends a run.
-  if ((a[ao + l3 + 13]! & PSH) !== 0) return false;
+  const bPay = q.lens[t]! - hdrLen;
+  if (q.lens[p]! - hdrLen !== gsoSize || bPay <= 0 || bPay > gsoSize) return false;
   if (!sameIp(a, ao, b, bo, l3)) return false;
-  const at = ao + l3;
-  const bt = bo + l3;
-  // Ports; acknowledgement; window; options.
-  for (let i = 0; i < 4; i++) if (a[at + i] !== b[bt + i]) return false;
+  for (let i = 0; i < 4; i++) if (a[ao + l3 + i] !== b[bo + l3 + i]) return false;
+  return true;
+}
+
+/** Whether TCP entry t continues the run whose previous member is p (same flow, in sequence, same everything else). */
+function follows(q: GroQueue, p: number, t: number, l3: number, gsoSize: number): boolean {
+  const a = q.bufs[p]!;
+  const at = q.offs[p]! + l3;
+  const b = q.bufs[t]!;
+  const bt = q.offs[t]! + l3;
+  const thl = (a[at + 12]! >> 4) * 4;
+  if ((b[bt + 12]! >> 4) * 4 !== thl) return false;
+  // The previous member must not have pushed: PSH ends a run.
+  if ((a[at + 13]! & PSH) !== 0) return false;
+  if (!continuesRun(q, p, t, l3, l3 + thl, gsoSize)) return false;
+  // Acknowledgement; window; urgent pointer; options.
   if (be32(a, at + 8) !== be32(b, bt + 8) || be16(a, at + 14) !== be16(b, bt + 14) || be16(a, at + 18) !== be16(b, bt + 18)) return false;
   for (let i = 20; i < thl; i++) if (a[at + i] !== b[bt + i]) return false;
-  return be32(b, bt + 4) === ((be32(a, at + 4) + aPay) >>> 0);
+  return be32(b, bt + 4) === ((be32(a, at + 4) + gsoSize) >>> 0);
 }
 
 /**
@@ -150,19 +161,6 @@ function udpAt(q: GroQueue, k: number): number {
   if (be16(b, o + l3 + 4) !== q.lens[k]! - l3) return -1;
   if (l3 === 20 && q.hdrs[k * VNET_HDR_LEN] !== F_NEEDS_CSUM && be16(b, o + 26) === 0) return -1;
   return l3;
-}
-
-/** Whether UDP entry t continues the run whose previous member is p: same flow and IP fields, p full size, t at most that. */
-function followsUdp(q: GroQueue, p: number, t: number, l3: number, gsoSize: number): boolean {
-  const a = q.bufs[p]!;
-  const ao = q.offs[p]!;
-  const b = q.bufs[t]!;
-  const bo = q.offs[t]!;
-  const bPay = q.lens[t]! - l3 - 8;
-  if (q.lens[p]! - l3 - 8 !== gsoSize || bPay <= 0 || bPay > gsoSize) return false;
-  if (!sameIp(a, ao, b, bo, l3)) return false;
-  for (let i = 0; i < 4; i++) if (a[ao + l3 + i] !== b[bo + l3 + i]) return false;
-  return true;
 }
 
 /** The L4 checksum (protocol `proto`) of entry k verifies; a partial one has nothing to verify yet. */
@@ -218,7 +216,7 @@ function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum, mem: Ui
   let total = q.lens[k]!;
   let end = k + 1;
   let valid = -1;
-  while (end < q.n && end - k < MAX_SEGS && udpAt(q, end) === l3 && followsUdp(q, end - 1, end, l3, gsoSize)) {
+  while (end < q.n && end - k < MAX_SEGS && udpAt(q, end) === l3 && continuesRun(q, end - 1, end, l3, l3 + 8, gsoSize)) {
     const pay = q.lens[end]! - l3 - 8;
     if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
     if (valid < 0) valid = l4ChecksumOk(q, k, l3, UDP, cs) ? 1 : 0;

@@ -59,6 +59,20 @@ function readIPv4(dev: TunDevice, bufs: Uint8Array[], sizes: Int32Array, headroo
   return undefined;
 }
 
+/**
+ * A UDP socket bound at the local end that collects what arrives, and IPv4/UDP packets from the
+ * remote end to it, one per text: the replies a test writes into the TUN.
+ */
+async function replyCatcher(texts: string[]): Promise<{ pkts: Uint8Array[]; heard: string[]; all: Promise<void>; close(): void }> {
+  const rx = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => rx.bind(0, local, () => resolve()));
+  const port = rx.address().port;
+  const heard: string[] = [];
+  const arrived = new Promise<void>((resolve) => rx.on('message', (m) => void (heard.push(m.toString()) === texts.length && resolve())));
+  const pkts = texts.map((t) => buildPacket({ ip: { version: 4, ttl: 64, src: ip4(10, 99, net, 2), dst: ip4(10, 99, net, 1) }, l4: { proto: 'udp', srcPort: 7777, dstPort: port }, payload: Buffer.from(t) }));
+  return { pkts, heard, all: Promise.race([arrived, new Promise<void>((r) => setTimeout(r, 2000))]), close: () => rx.close() };
+}
+
 test('a UDP datagram the kernel routes into the TUN is read at the headroom, and a reply written back reaches a socket', { skip }, async () => {
   const dev = TunDevice.open(name, { create: true, persist: true, mtu: 1400 });
   open.push(dev);
@@ -218,21 +232,17 @@ test('io_uring: readBatchUring reads a queued batch in one call, in order; write
     later.kill();
   }
   // Four replies from the remote end to a bound socket, written in one call.
-  const rx = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => rx.bind(0, local, () => resolve()));
-  const port = rx.address().port;
-  const heard: string[] = [];
-  const all = new Promise<void>((resolve) => rx.on('message', (m) => void (heard.push(m.toString()) === 4 && resolve())));
+  const rx = await replyCatcher(['r0', 'r1', 'r2', 'r3']);
   try {
-    const pkts = [0, 1, 2, 3].map((i) => buildPacket({ ip: { version: 4, ttl: 64, src: ip4(10, 99, net, 2), dst: ip4(10, 99, net, 1) }, l4: { proto: 'udp', srcPort: 7777, dstPort: port }, payload: Buffer.from(`r${i}`) }));
+    const pkts = rx.pkts;
     const padded = pkts.map((p) => {
       const b = new Uint8Array(p.length + 3);
       b.set(p, 3);
       return b;
     });
     assert.equal(native.writeBatchUring(dev.fd, padded, Int32Array.from(pkts, () => 3), Int32Array.from(pkts, (p) => p.length), 4), 4);
-    await Promise.race([all, new Promise((r) => setTimeout(r, 2000))]);
-    assert.deepEqual(heard, ['r0', 'r1', 'r2', 'r3']);
+    await rx.all;
+    assert.deepEqual(rx.heard, ['r0', 'r1', 'r2', 'r3']);
   } finally {
     rx.close();
   }
@@ -272,20 +282,16 @@ test('arena I/O: readArena reads a queued batch into slots of one WebAssembly me
     sock.close();
   }
   // Replies at scattered offsets of the arena, through both write paths.
-  const rx = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => rx.bind(0, local, () => resolve()));
-  const port = rx.address().port;
-  const heard: string[] = [];
-  const all = new Promise<void>((resolve) => rx.on('message', (m) => void (heard.push(m.toString()) === 6 && resolve())));
+  const rx = await replyCatcher(['w0', 'w1', 'w2', 'w3', 'w4', 'w5']);
   try {
-    const pkts = [0, 1, 2, 3, 4, 5].map((i) => buildPacket({ ip: { version: 4, ttl: 64, src: ip4(10, 99, net, 2), dst: ip4(10, 99, net, 1) }, l4: { proto: 'udp', srcPort: 7777, dstPort: port }, payload: Buffer.from(`w${i}`) }));
+    const pkts = rx.pkts;
     const offs = Int32Array.from(pkts, (_, i) => 70000 - i * 5000 + i); // descending, unaligned
     pkts.forEach((p, i) => mem.set(p, offs[i]!));
     const lens = Int32Array.from(pkts, (p) => p.length);
     assert.equal(dev.writeArena(mem, offs.subarray(0, 3), lens.subarray(0, 3), 3), 3);
     assert.equal(native.writeArenaUring(dev.fd, mem, offs.subarray(3), lens.subarray(3), 3), 3);
-    await Promise.race([all, new Promise((r) => setTimeout(r, 2000))]);
-    assert.deepEqual(heard, ['w0', 'w1', 'w2', 'w3', 'w4', 'w5']);
+    await rx.all;
+    assert.deepEqual(rx.heard, ['w0', 'w1', 'w2', 'w3', 'w4', 'w5']);
   } finally {
     rx.close();
   }
