@@ -57,7 +57,7 @@ export const G_GSO64 = 3;
 /** GSO super-packets cut into packets in software first (offload.ts `segment`), by direction. */
 export const G_SEG46 = 4;
 export const G_SEG64 = 5;
-/** TCP segments and UDP datagrams coalesced into the packet before them on the write side (gro.ts). */
+/** TCP segments and UDP datagrams coalesced into an earlier packet of their flow on the write side (gro.ts). */
 export const G_GRO = 6;
 /** Cells of one histogram: one per bucket, +Inf, sum, count. */
 const HIST_LEN = BATCH_BUCKETS.length + 3;

@@ -1,12 +1,13 @@
 /**
  * GRO on the write side: before a batch goes to a device with offloads (virtio_net_hdr), runs of
- * consecutive TCP segments of one flow, and of UDP datagrams of one flow, are coalesced into one
+ * successive TCP segments of one flow, and of UDP datagrams of one flow, are coalesced into one
  * GSO super-packet, so the kernel on the other side of the TUN also pays per super-packet instead
  * of per packet (as wireguard-go does).
  *
- * A run is entries k, k+1, ... of one out queue that are all single packets (no GSO; a full
- * checksum, or CHECKSUM_PARTIAL at the TCP checksum, as segments forwarded by the local stack come) of the same TCP flow, in sequence (each segment's sequence number is the previous one's
- * plus its payload), with the same acknowledgement, window, header length and options (so the
+ * A run is entries of one out queue, in queue order, that are all single packets (no GSO; a full
+ * checksum, or CHECKSUM_PARTIAL at the TCP checksum, as segments forwarded by the local stack come)
+ * of the same TCP flow, in sequence (each segment's sequence number is the previous one's plus its
+ * payload), with the same acknowledgement, window, header length and options (so the
  * timestamps too), only ACK set but PSH allowed on the last, the same payload size (the gso_size)
  * except a shorter last one, a valid TCP checksum each where it is a full one (coalescing must not
  * hide corruption: the kernel computes a fresh one for every segment it cuts), and IPv4 without options or fragments
@@ -15,7 +16,7 @@
  * (read slots are 64 KiB with offloads on); its header gets the new length, its checksum field the
  * pseudo-header sum (CHECKSUM_PARTIAL), its virtio_net_hdr GSO_TCPV4/6 with that gso_size.
  *
- * UDP (only to a device that takes UDP GSO, Device.uso): a run is consecutive plain datagrams of
+ * UDP (only to a device that takes UDP GSO, Device.uso): a run is successive plain datagrams of
  * one flow (addresses, ports; the same TOS, TTL and DF, or traffic class, flow label and hop
  * limit), each with a UDP checksum that verifies (an IPv4 datagram without one is left alone:
  * the kernel would give every piece one), the same payload size except a shorter last one, IPv4
@@ -24,6 +25,16 @@
  * UDP_SEGMENT in reverse. The UDP length and the pseudo-header sum in the checksum field cover the
  * whole super-packet, which is what __udp_gso_segment expects (it swaps the length per piece).
  * IPv4 identification: the pieces get the head's and its successors', as from UDP_SEGMENT.
+ *
+ * Flows interleave in a batch (several streams through one queue), so a run looks past entries of
+ * other flows, as wireguard-go's table of flows does: up to MAX_GAP of them between two members,
+ * and they stay where they are (the coalesced packet goes out at its head's place; packets of one
+ * flow are never reordered, packets of different flows may be). "Another flow" is only what can be
+ * told apart for sure: another IP version, another address pair, another protocol, or other ports
+ * in a packet whose ports can be read. Anything of the run's own flow that cannot join it (a pure
+ * ACK, a FIN, a GSO packet, a segment out of sequence, an IPv4 fragment, an IPv6 extension header)
+ * ends the run, so nothing of the flow jumps ahead of it; so does an entry in the head's own buffer
+ * (the segmentation area), whose octets the appended payloads may cover.
  */
 import { finish, pseudoSum4, pseudoSum6, type Checksum } from '../checksum/index.js';
 import { F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4, VNET_HDR_LEN } from '../translate/index.js';
@@ -45,6 +56,12 @@ export interface GroQueue {
 const MAX_TOTAL = 65535;
 /** Most segments in one coalesced packet (the kernel's default gso_max_segs is far above; this bounds the scan). */
 const MAX_SEGS = 64;
+/** Most entries of other flows a run looks past between two of its members (bounds a batch of all-different flows to O(n)). */
+export const MAX_GAP = 8;
+
+/** Per-coalesce scratch: which entries a run has taken, and the members of the run being built. Grown, never per batch. */
+let taken = new Uint8Array(256);
+const members = new Int32Array(MAX_SEGS);
 
 const TCP = 6;
 const UDP = 17;
@@ -173,91 +190,125 @@ function l4ChecksumOk(q: GroQueue, k: number, l3: number, proto: number, cs: Che
   return cs.sum16(b, o + l3, l4len, ps) === 0xffff;
 }
 
+/** IPv6 next-header values that are extension headers (RFC 8200 4, RFC 7045): the ports lie behind them. */
+function isExtension(nh: number): boolean {
+  return nh === 0 || nh === 43 || nh === 44 || nh === 50 || nh === 51 || nh === 60 || nh === 135 || nh === 139 || nh === 140 || nh === 253 || nh === 254;
+}
+
 /**
- * Coalesces the TCP run of two or more segments starting at entry k into entry k.
- * @returns one past the run's last member (k + 1: nothing merged)
+ * Whether entry j is surely of another flow than entry k, a run's head (IPv4 without options when
+ * l3 is 20, else IPv6 without extension headers; protocol `proto`): another IP version, protocol or
+ * address pair, or ports that can be read and differ (compared first: flows between two hosts
+ * differ there). False when it cannot be told (too short, not IP, the same addresses and protocol
+ * but an IPv4 fragment or an IPv6 extension header in front of the ports).
  */
-function coalesceTcpAt(q: GroQueue, k: number, l3: number, cs: Checksum, mem: Uint8Array | undefined): number {
+function otherFlow(q: GroQueue, k: number, j: number, l3: number, proto: number): boolean {
+  const a = q.bufs[k]!;
+  const ao = q.offs[k]!;
+  const b = q.bufs[j]!;
+  const bo = q.offs[j]!;
+  const len = q.lens[j]!;
+  if (len < 20) return false;
+  const v = b[bo]! >> 4;
+  if (v !== (l3 === 20 ? 4 : 6)) return v === 4 || v === 6;
+  let l4 = -1; // where j's ports are; -1: cannot be read
+  let from = 12; // the address pair: IPv4 12..20, IPv6 8..40
+  if (l3 === 20) {
+    if (b[bo + 9] !== proto) return true;
+    if ((be16(b, bo + 6) & 0x3fff) === 0) l4 = (b[bo]! & 15) * 4;
+  } else {
+    if (len < 40) return false;
+    const nh = b[bo + 6]!;
+    if (nh !== proto && !isExtension(nh)) return true;
+    if (nh === proto) l4 = 40;
+    from = 8;
+  }
+  if (l4 >= 0 && len >= l4 + 4) {
+    for (let i = 0; i < 4; i++) if (a[ao + l3 + i] !== b[bo + l4 + i]) return true;
+  }
+  for (let i = from; i < l3; i++) if (a[ao + i] !== b[bo + i]) return true;
+  return false;
+}
+
+/**
+ * Builds the run that entry k heads (TCP segments when `proto` is TCP, else UDP datagrams; IP
+ * header length l3) and coalesces it into entry k; marks the other members taken.
+ * @returns how many entries joined entry k (0: nothing merged)
+ */
+function coalesceAt(q: GroQueue, k: number, l3: number, proto: number, cs: Checksum, mem: Uint8Array | undefined): number {
   const b = q.bufs[k]!;
   const o = q.offs[k]!;
-  const thl = (b[o + l3 + 12]! >> 4) * 4;
-  const gsoSize = q.lens[k]! - l3 - thl;
+  const tcp = proto === TCP;
+  const hdrLen = tcp ? l3 + (b[o + l3 + 12]! >> 4) * 4 : l3 + 8;
+  const gsoSize = q.lens[k]! - hdrLen;
   let total = q.lens[k]!;
-  let end = k + 1;
+  let m = 0; // members after the head, in members[0 .. m)
+  let prev = k;
+  let gap = 0; // entries of other flows since the last member
   let valid = -1; // checksum of the head checked lazily: only when a second member exists
-  while (end < q.n && end - k < MAX_SEGS && tcpAt(q, end) === l3 && follows(q, end - 1, end, l3, gsoSize)) {
-    const pay = q.lens[end]! - l3 - thl;
+  for (let j = k + 1; j < q.n && m < MAX_SEGS - 1; j++) {
+    if (taken[j] !== 0) continue;
+    if (q.bufs[j] !== b && otherFlow(q, k, j, l3, proto)) {
+      if (++gap > MAX_GAP) break;
+      continue;
+    }
+    // The run's own flow (or cannot be told apart): it joins, or the run ends here.
+    if ((tcp ? tcpAt(q, j) : udpAt(q, j)) !== l3) break;
+    if (!(tcp ? follows(q, prev, j, l3, gsoSize) : continuesRun(q, prev, j, l3, hdrLen, gsoSize))) break;
+    const pay = q.lens[j]! - hdrLen;
     if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
-    if (valid < 0) valid = l4ChecksumOk(q, k, l3, TCP, cs) ? 1 : 0;
-    if (valid === 0 || !l4ChecksumOk(q, end, l3, TCP, cs)) break;
+    if (valid < 0) valid = l4ChecksumOk(q, k, l3, proto, cs) ? 1 : 0;
+    if (valid === 0 || !l4ChecksumOk(q, j, l3, proto, cs)) break;
+    members[m++] = j;
     total += pay;
-    end++;
+    prev = j;
+    gap = 0;
   }
-  if (end - k < 2) return k + 1;
-  appendPayloads(q, k, end, l3 + thl, mem);
-  const last = q.bufs[end - 1]!;
-  b[o + l3 + 13] = last[q.offs[end - 1]! + l3 + 13]!; // PSH of the last
-  const ps = setLengths(b, o, l3, total, TCP, cs);
-  b[o + l3 + 16] = ps >>> 8;
-  b[o + l3 + 17] = ps & 0xff;
+  if (m === 0) return 0;
+  appendPayloads(q, k, m, hdrLen, mem);
+  const ps = setLengths(b, o, l3, total, proto, cs);
+  if (tcp) {
+    b[o + l3 + 13] = q.bufs[prev]![q.offs[prev]! + l3 + 13]!; // PSH of the last
+    b[o + l3 + 16] = ps >>> 8;
+    b[o + l3 + 17] = ps & 0xff;
+    setGso(q.hdrs, k * VNET_HDR_LEN, l3 === 20 ? GSO_TCPV4 : GSO_TCPV6, hdrLen, gsoSize, l3, 16);
+  } else {
+    const l4len = total - l3;
+    b[o + l3 + 4] = l4len >>> 8;
+    b[o + l3 + 5] = l4len & 0xff;
+    b[o + l3 + 6] = ps >>> 8;
+    b[o + l3 + 7] = ps & 0xff;
+    setGso(q.hdrs, k * VNET_HDR_LEN, GSO_UDP_L4, hdrLen, gsoSize, l3, 6);
+  }
   q.lens[k] = total;
-  setGso(q.hdrs, k * VNET_HDR_LEN, l3 === 20 ? GSO_TCPV4 : GSO_TCPV6, l3 + thl, gsoSize, l3, 16);
-  return end;
+  for (let i = 0; i < m; i++) taken[members[i]!] = 1;
+  return m;
 }
 
 /**
- * Coalesces every UDP run of two or more datagrams starting at entry k into entry k.
- * @returns one past the run's last member (k + 1: nothing merged)
+ * Appends the payloads (after `hdrLen` octets of headers) of members[0 .. m) to entry k's packet:
+ * with the arena every entry lies in, a copyWithin on it by offset (no getter per copy, which
+ * counts for datagrams of a few dozen octets); without, moveBytes. A member in entry k's own
+ * buffer lies after it there, so a payload is never written over one still to be read.
  */
-function coalesceUdpAt(q: GroQueue, k: number, l3: number, cs: Checksum, mem: Uint8Array | undefined): number {
-  const b = q.bufs[k]!;
-  const o = q.offs[k]!;
-  const gsoSize = q.lens[k]! - l3 - 8;
-  let total = q.lens[k]!;
-  let end = k + 1;
-  let valid = -1;
-  while (end < q.n && end - k < MAX_SEGS && udpAt(q, end) === l3 && continuesRun(q, end - 1, end, l3, l3 + 8, gsoSize)) {
-    const pay = q.lens[end]! - l3 - 8;
-    if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
-    if (valid < 0) valid = l4ChecksumOk(q, k, l3, UDP, cs) ? 1 : 0;
-    if (valid === 0 || !l4ChecksumOk(q, end, l3, UDP, cs)) break;
-    total += pay;
-    end++;
-  }
-  if (end - k < 2) return k + 1;
-  appendPayloads(q, k, end, l3 + 8, mem);
-  const l4len = total - l3;
-  const ps = setLengths(b, o, l3, total, UDP, cs);
-  b[o + l3 + 4] = l4len >>> 8;
-  b[o + l3 + 5] = l4len & 0xff;
-  b[o + l3 + 6] = ps >>> 8;
-  b[o + l3 + 7] = ps & 0xff;
-  q.lens[k] = total;
-  setGso(q.hdrs, k * VNET_HDR_LEN, GSO_UDP_L4, l3 + 8, gsoSize, l3, 6);
-  return end;
-}
-
-/**
- * Appends the payloads (after `hdrLen` octets of headers) of entries k+1 .. end-1 to entry k's
- * packet: with the arena every entry lies in, a copyWithin on it by offset (no getter per copy,
- * which counts for datagrams of a few dozen octets); without, moveBytes.
- */
-function appendPayloads(q: GroQueue, k: number, end: number, hdrLen: number, mem: Uint8Array | undefined): void {
+function appendPayloads(q: GroQueue, k: number, m: number, hdrLen: number, mem: Uint8Array | undefined): void {
   let at = q.offs[k]! + q.lens[k]!;
   if (mem !== undefined) {
     at += q.bases[k]!;
-    for (let m = k + 1; m < end; m++) {
-      const from = q.bases[m]! + q.offs[m]! + hdrLen;
-      const n = q.lens[m]! - hdrLen;
+    for (let i = 0; i < m; i++) {
+      const j = members[i]!;
+      const from = q.bases[j]! + q.offs[j]! + hdrLen;
+      const n = q.lens[j]! - hdrLen;
       mem.copyWithin(at, from, from + n);
       at += n;
     }
     return;
   }
   const b = q.bufs[k]!;
-  for (let m = k + 1; m < end; m++) {
-    const n = q.lens[m]! - hdrLen;
-    moveBytes(q.bufs[m]!, q.offs[m]! + hdrLen, b, at, n);
+  for (let i = 0; i < m; i++) {
+    const j = members[i]!;
+    const n = q.lens[j]! - hdrLen;
+    moveBytes(q.bufs[j]!, q.offs[j]! + hdrLen, b, at, n);
     at += n;
   }
 }
@@ -300,19 +351,29 @@ function setGso(hd: Uint8Array, h: number, type: number, hdrLen: number, gsoSize
 
 /**
  * Coalesces every run of two or more TCP segments, and with `udp` of UDP datagrams, in `q` (see
- * the file comment), compacting the queue. `mem`: the arena every entry lies in (entry k's buffer
- * at q.bases[k]), for moving payloads by offset; absent, they are moved view to view.
+ * the file comment), compacting the queue: what is left keeps its order. `mem`: the arena every
+ * entry lies in (entry k's buffer at q.bases[k]), for moving payloads by offset; absent, they are
+ * moved view to view.
  * @returns how many entries were merged away (0: the queue is unchanged)
  */
 export function coalesce(q: GroQueue, cs: Checksum, udp: boolean, mem?: Uint8Array): number {
+  if (taken.length < q.n) taken = new Uint8Array(q.n * 2);
+  taken.fill(0, 0, q.n);
   let removed = 0;
-  let w = 0; // write index after compaction
-  for (let k = 0; k < q.n; ) {
+  for (let k = 0; k < q.n; k++) {
+    if (taken[k] !== 0) continue;
     const tcp = tcpAt(q, k);
-    const u = tcp < 0 && udp ? udpAt(q, k) : -1;
-    // One past the run's last member (k + 1: nothing merged).
-    const end = tcp >= 0 ? coalesceTcpAt(q, k, tcp, cs, mem) : u >= 0 ? coalesceUdpAt(q, k, u, cs, mem) : k + 1;
-    removed += end - k - 1;
+    if (tcp >= 0) {
+      removed += coalesceAt(q, k, tcp, TCP, cs, mem);
+    } else if (udp) {
+      const u = udpAt(q, k);
+      if (u >= 0) removed += coalesceAt(q, k, u, UDP, cs, mem);
+    }
+  }
+  if (removed === 0) return 0;
+  let w = 0; // write index after compaction
+  for (let k = 0; k < q.n; k++) {
+    if (taken[k] !== 0) continue;
     if (w !== k) {
       q.bufs[w] = q.bufs[k]!;
       q.offs[w] = q.offs[k]!;
@@ -322,7 +383,6 @@ export function coalesce(q: GroQueue, cs: Checksum, udp: boolean, mem?: Uint8Arr
       q.hdrs.copyWithin(w * VNET_HDR_LEN, k * VNET_HDR_LEN, k * VNET_HDR_LEN + VNET_HDR_LEN);
     }
     w++;
-    k = end;
   }
   q.n = w;
   return removed;

@@ -7,7 +7,7 @@
  *   xlat464_drops_total{reason,tenant}             inputs not passed on, by drop reason (only non-zero series)
  *   xlat464_icmp_errors_generated_total{direction} ICMP errors the translator generated, by the input's direction
  *   xlat464_gso_packets_total{direction,handled}    GSO super-packets (io.offload), handled "whole" (translated as one) | "segmented" (cut in software first)
- *   xlat464_gro_segments_total                     TCP segments and UDP datagrams coalesced into the one before them before a write (io.offload)
+ *   xlat464_gro_segments_total                     TCP segments and UDP datagrams coalesced into an earlier one of their flow before a write (io.offload)
  *   xlat464_reloads_total{outcome}                 SIGHUP reloads, outcome "ok" | "error"
  *   xlat464_io_batch_packets{op}                   histogram of packets per readBatch/writeBatch call, op "read" | "write"
  *
@@ -113,7 +113,7 @@ export class DaemonMetrics {
     });
     new Counter({
       name: 'xlat464_gro_segments_total',
-      help: 'TCP segments and UDP datagrams coalesced into the packet before them (one write, one GSO super-packet) on the write side',
+      help: 'TCP segments and UDP datagrams coalesced into an earlier packet of their flow (one write, one GSO super-packet) on the write side',
       registers,
       collect() {
         this.reset();

@@ -10,6 +10,7 @@ import { pseudoSum4, pseudoSum6, sum16, WasmChecksum } from '../../src/checksum/
 import { buildPacket, type PacketSpec } from '../../src/packet/index.js';
 import { G_GRO, G_GSO46, G_GSO64, G_SEG46 } from '../../src/service/counters.js';
 import { Dataplane, plainMemory, wasmMemory } from '../../src/service/dataplane.js';
+import { MAX_GAP } from '../../src/service/gro.js';
 import { offloadRig, HOST, FAR, FAR6, HOST6, be16, be32 } from '../../testlib/offload-rig.js';
 import { F_NEEDS_CSUM, GSO_NONE, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4, PacketOffload, VNET_HDR_LEN } from '../../src/translate/index.js';
 
@@ -268,6 +269,99 @@ for (const [mem, memory] of MEMORIES) {
     }
     assert.equal(n, 5, 'no UDP GSO to a device that does not take it');
     assert.equal(old.counters.get('xb')!.cells[G_GRO], 0);
+  });
+
+  /** A TCP segment of the flow HOST:port -> FAR:443, payload(n, seed). */
+  function flowSeg(port: number, seq: number, n: number, seed: number, flags = 0x10): Uint8Array {
+    return buildPacket({
+      ip: { version: 4, src: HOST, dst: FAR, ttl: 64, df: true } as PacketSpec['ip'],
+      l4: { proto: 'tcp', srcPort: port, dstPort: 443, seq, ack: 5, flags, window: 500, options: TS },
+      payload: payload(n, seed),
+    });
+  }
+  function drain(r: ReturnType<typeof rig>): { o: PacketOffload; pkt: Uint8Array }[] {
+    const outs: { o: PacketOffload; pkt: Uint8Array }[] = [];
+    for (let f = r.wire.get('xf')!.receive(); f !== undefined; f = r.wire.get('xf')!.receive()) outs.push(unframe(f));
+    return outs;
+  }
+
+  test(`${mem}: GRO across interleaved flows: three TCP streams sent round robin leave as three TCPV6 super-packets, each with its own segments in order`, () => {
+    const r = rig(memory);
+    const ports = [40000, 40001, 40002];
+    for (let i = 0; i < 4; i++) for (const port of ports) r.wire.get('xb')!.send(framed(null, flowSeg(port, 1000 + i * 1000, 1000, port + i)));
+    assert.equal(r.dp.get('xb')!.runOnce(0), 12);
+    const outs = drain(r);
+    assert.equal(outs.length, 3);
+    outs.forEach(({ o, pkt }, f) => {
+      assert.deepEqual([o.gsoType, o.gsoSize], [GSO_TCPV6, 1000]);
+      assert.equal(be16(pkt, 40), ports[f], 'the flows leave in the order their first segments came');
+      assert.equal(be32(pkt, 44), 1000, 'the head keeps its sequence number');
+      assert.ok(partialCompletes(pkt, 40));
+      for (let i = 0; i < 4; i++) assert.deepEqual(pkt.subarray(72 + i * 1000, 72 + (i + 1) * 1000), payload(1000, ports[f]! + i), `flow ${f}, segment ${i}`);
+    });
+    assert.equal(r.counters.get('xb')!.cells[G_GRO], 9);
+  });
+
+  test(`${mem}: GRO never moves a segment ahead of its own flow: a pure ACK of flow A between two of its segments ends A's run, while flow B's run looks past both`, () => {
+    const r = rig(memory);
+    const pkts = [
+      flowSeg(40000, 1000, 1000, 1), // A1
+      flowSeg(40001, 1000, 1000, 2), // B1
+      flowSeg(40000, 2000, 0, 3), // A: pure ACK, not a run member
+      flowSeg(40000, 2000, 1000, 4), // A2: in sequence after A1, but behind the ACK
+      flowSeg(40001, 2000, 1000, 5), // B2
+    ];
+    for (const p of pkts) r.wire.get('xb')!.send(framed(null, p));
+    r.dp.get('xb')!.runOnce(0);
+    const outs = drain(r);
+    assert.deepEqual(outs.map((x) => [be16(x.pkt, 40), be32(x.pkt, 44), x.pkt.length - 72, x.o.gsoType]), [
+      [40000, 1000, 1000, GSO_NONE],
+      [40001, 1000, 2000, GSO_TCPV6],
+      [40000, 2000, 0, GSO_NONE],
+      [40000, 2000, 1000, GSO_NONE],
+    ]);
+    assert.deepEqual(outs[1]!.pkt.subarray(1072), payload(1000, 5));
+    assert.equal(r.counters.get('xb')!.cells[G_GRO], 1);
+  });
+
+  test(`${mem}: GRO looks past at most MAX_GAP (${MAX_GAP}) packets of other flows between two members of a run`, () => {
+    for (const gap of [MAX_GAP, MAX_GAP + 1]) {
+      const r = rig(memory);
+      r.wire.get('xb')!.send(framed(null, flowSeg(40000, 1000, 1000, 1)));
+      for (let g = 0; g < gap; g++) r.wire.get('xb')!.send(framed(null, flowSeg(41000 + g, 1000, 1000, 9)));
+      r.wire.get('xb')!.send(framed(null, flowSeg(40000, 2000, 1000, 2)));
+      r.dp.get('xb')!.runOnce(0);
+      const outs = drain(r);
+      const a = outs.filter((x) => be16(x.pkt, 40) === 40000);
+      if (gap === MAX_GAP) {
+        assert.equal(outs.length, gap + 1);
+        assert.deepEqual([a.length, a[0]!.o.gsoType, a[0]!.pkt.length - 72], [1, GSO_TCPV6, 2000], `gap ${gap}: coalesced`);
+      } else {
+        assert.equal(outs.length, gap + 2);
+        assert.deepEqual(a.map((x) => x.o.gsoType), [GSO_NONE, GSO_NONE], `gap ${gap}: not coalesced`);
+        assert.equal(be32(outs.at(-1)!.pkt, 44), 2000, 'and left in its place, last');
+      }
+    }
+  });
+
+  test(`${mem}: UDP GRO across interleaved flows: three flows of ten datagrams sent round robin leave as three UDP_L4 super-packets that the kernel cuts back into each flow's datagrams in order`, () => {
+    const r = rig(memory);
+    const ports = [5000, 5001, 5002];
+    for (let i = 0; i < 10; i++) for (const port of ports) r.wire.get('xb')!.send(framed(null, dgram4(64, port, port + i)));
+    assert.equal(r.dp.get('xb')!.runOnce(0), 30);
+    const outs = drain(r);
+    assert.equal(outs.length, 3);
+    outs.forEach(({ o, pkt }, f) => {
+      assert.deepEqual([o.gsoType, o.gsoSize], [GSO_UDP_L4, 64]);
+      const pieces = kernelUdpSegment(pkt, o.gsoSize);
+      assert.equal(pieces.length, 10);
+      pieces.forEach((d, i) => {
+        assert.equal(be16(d, 40), ports[f]);
+        assert.equal(sum16(d, 40, d.length - 40, pseudoSum6(d, 8, 24, 17, d.length - 40)), 0xffff, `flow ${f}, datagram ${i}: checksum`);
+        assert.deepEqual(d.subarray(48), payload(64, ports[f]! + i), `flow ${f}, datagram ${i}: payload`);
+      });
+    });
+    assert.equal(r.counters.get('xb')!.cells[G_GRO], 27);
   });
 
   test(`${mem}: a DF=0 USO super-packet whose datagrams do not fit the IPv6 path is cut in software, each datagram then fragmented; counted as segmented`, () => {
