@@ -147,6 +147,33 @@ export function daemonSuite(io: IoMode): void {
       }
     });
 
+    /**
+     * Runs `sender` (started at once) with host A's daemon stopped (SIGSTOP) for its first 500 ms,
+     * so what it sends waits in blue A's TUN queue and the worker reads it as one batch; the daemon
+     * is resumed whatever happens.
+     */
+    async function whileAPaused<T>(sender: () => Promise<T>): Promise<T> {
+      daemons.A!.child.kill('SIGSTOP');
+      let resumed = false;
+      const resume = (): void => {
+        if (!resumed) daemons.A!.child.kill('SIGCONT');
+        resumed = true;
+      };
+      try {
+        const running = sender();
+        await new Promise((r) => setTimeout(r, 500));
+        resume();
+        return await running;
+      } finally {
+        resume();
+      }
+    }
+    const usoKernel = (): boolean => {
+      // TUN_F_USO4/6 came with Linux 6.2.
+      const [major, minor] = release().split('.').map(Number) as [number, number];
+      return major > 6 || (major === 6 && minor >= 2);
+    };
+
     test('UDP GSO (UDP_SEGMENT) from blue A: every datagram arrives at blue B whole and in its own boundaries, and the echoes come back', { skip }, async () => {
       const p = nextPort();
       const echo = topo.traffic(topo.workloadNs('blue', 'B'), 'udp-echo', p);
@@ -154,12 +181,11 @@ export function daemonSuite(io: IoMode): void {
       const gso0 = metric('A', 'xlat464_gso_packets_total{direction="4to6",handled="whole"} ');
       // 1200-octet datagrams, 8 per send: one 9.6 KB super-packet per send() where the TUN takes USO.
       const r = await topo.run(topo.workloadNs('blue', 'A'), 'python3', [UDP_GSO, topo.v4('B'), p, '1200', '8', '5']);
-      assert.deepEqual(json<Record<string, number>>(r.stdout.trim()), { sent: 40, received: 40, bad: 0, duplicates: 0 }, r.stdout + r.stderr);
+      assert.deepEqual(json<Record<string, number>>(r.stdout.trim()), { sent: 40, received: 40, bad: 0, duplicates: 0, reordered: 0 }, r.stdout + r.stderr);
       assert.equal(echo.stdout().split('\n').filter((l) => l.includes(`"from":"${topo.v4('A')}:`)).length, 40, 'blue B heard 40 datagrams');
-      // TUN_F_USO4/6 came with Linux 6.2: there each send() reaches host A's translator as one
+      // Where the TUN takes USO (Linux 6.2+), each send() reaches host A's translator as one
       // super-packet, translated whole; before, the kernel cuts them up first.
-      const [major, minor] = release().split('.').map(Number) as [number, number];
-      const uso = major > 6 || (major === 6 && minor >= 2);
+      const uso = usoKernel();
       const whole = metric('A', 'xlat464_gso_packets_total{direction="4to6",handled="whole"} ') - gso0;
       if (io.offload && uso) assert.ok(whole >= 5, `USO super-packets translated whole on host A: ${whole}`);
       else assert.equal(whole, 0);
@@ -171,26 +197,25 @@ export function daemonSuite(io: IoMode): void {
       await echo.waitFor(/listening/);
       const gro = (): number => metric('A', 'xlat464_gro_segments_total ');
       const gro0 = gro();
-      // SIGSTOP: the 50 datagrams wait in blue A's TUN queue, so the worker reads them as one batch.
-      daemons.A!.child.kill('SIGSTOP');
-      let resumed = false;
-      const resume = (): void => {
-        if (!resumed) daemons.A!.child.kill('SIGCONT');
-        resumed = true;
-      };
-      try {
-        const sender = topo.run(topo.workloadNs('blue', 'A'), 'python3', [UDP_GSO, topo.v4('B'), p, '1200', '1', '50', '0']);
-        await new Promise((r) => setTimeout(r, 500));
-        resume();
-        const r = await sender;
-        assert.deepEqual(json<Record<string, number>>(r.stdout.trim()), { sent: 50, received: 50, bad: 0, duplicates: 0 }, r.stdout + r.stderr);
-      } finally {
-        resume();
-      }
-      const [major, minor] = release().split('.').map(Number) as [number, number];
-      const uso = major > 6 || (major === 6 && minor >= 2);
+      const r = await whileAPaused(() => topo.run(topo.workloadNs('blue', 'A'), 'python3', [UDP_GSO, topo.v4('B'), p, '1200', '1', '50', '0']));
+      assert.deepEqual(json<Record<string, number>>(r.stdout.trim()), { sent: 50, received: 50, bad: 0, duplicates: 0, reordered: 0 }, r.stdout + r.stderr);
       const merged = gro() - gro0;
-      if (io.offload && uso) assert.ok(merged >= 25, `datagrams coalesced on host A: ${merged} of 50`);
+      if (io.offload && usoKernel()) assert.ok(merged >= 25, `datagrams coalesced on host A: ${merged} of 50`);
+      else assert.equal(merged, 0);
+    });
+
+    test(`UDP datagrams of three flows sent in turn while host A's daemon is paused ${io.offload ? 'leave it coalesced per flow across the interleaving' : 'leave it one by one'}; each arrives whole and no flow is reordered`, { skip }, async () => {
+      const p = nextPort();
+      const echo = topo.traffic(topo.workloadNs('blue', 'B'), 'udp-echo', p);
+      await echo.waitFor(/listening/);
+      const gro = (): number => metric('A', 'xlat464_gro_segments_total ');
+      const gro0 = gro();
+      // 60 datagrams, one per send, from three sockets in turn: no two in a row of one flow.
+      const r = await whileAPaused(() => topo.run(topo.workloadNs('blue', 'A'), 'python3', [UDP_GSO, topo.v4('B'), p, '1000', '1', '60', '0', '3']));
+      assert.deepEqual(json<Record<string, number>>(r.stdout.trim()), { sent: 60, received: 60, bad: 0, duplicates: 0, reordered: 0 }, r.stdout + r.stderr);
+      const merged = gro() - gro0;
+      // In one batch of 60 that is 57 merged (3 runs of 20); a read split in two batches still leaves 50 or more.
+      if (io.offload && usoKernel()) assert.ok(merged >= 45, `datagrams coalesced on host A: ${merged} of 60`);
       else assert.equal(merged, 0);
     });
 
