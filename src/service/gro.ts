@@ -115,26 +115,21 @@ function plainL3(q: GroQueue, k: number, proto: number, minL4: number, csumOffse
 }
 
 /**
- * Whether the IP headers of two packets (at a[ao], b[bo], both IPv4 without options when l3 is 20,
- * else IPv6 without extension headers) agree on everything but length, identification and checksum:
- * IPv4 TOS, DF, TTL, protocol, addresses; IPv6 traffic class, flow label, next header, hop limit, addresses.
+ * Whether the IP headers of two packets of one flow (at a[ao], b[bo], both IPv4 without options
+ * when l3 is 20, else IPv6 without extension headers) agree on what the kernel copies into every
+ * segment it cuts: IPv4 TOS, DF, TTL; IPv6 traffic class, flow label, hop limit. The addresses,
+ * protocol and ports otherFlow has compared.
  */
-function sameIp(a: Uint8Array, ao: number, b: Uint8Array, bo: number, l3: number): boolean {
-  if (l3 === 20) {
-    if (a[ao + 1] !== b[bo + 1] || a[ao + 8] !== b[bo + 8] || a[ao + 9] !== b[bo + 9] || (a[ao + 6]! & 0x40) !== (b[bo + 6]! & 0x40)) return false;
-    for (let i = 12; i < 20; i++) if (a[ao + i] !== b[bo + i]) return false;
-    return true;
-  }
-  for (let i = 0; i < 4; i++) if (a[ao + i] !== b[bo + i]) return false;
-  if (a[ao + 6] !== b[bo + 6] || a[ao + 7] !== b[bo + 7]) return false;
-  for (let i = 8; i < 40; i++) if (a[ao + i] !== b[bo + i]) return false;
-  return true;
+function sameIpFields(a: Uint8Array, ao: number, b: Uint8Array, bo: number, l3: number): boolean {
+  if (l3 === 20) return a[ao + 1] === b[bo + 1] && a[ao + 8] === b[bo + 8] && (a[ao + 6]! & 0x40) === (b[bo + 6]! & 0x40);
+  return a[ao] === b[bo] && a[ao + 1] === b[bo + 1] && a[ao + 2] === b[bo + 2] && a[ao + 3] === b[bo + 3] && a[ao + 7] === b[bo + 7];
 }
 
 /**
- * What a TCP or UDP run asks of entry t after member p, whose headers (IP and L4) are `hdrLen`
- * octets: p's payload is the gso_size and t's 1 to gso_size octets, and the IP fields (sameIp) and
- * ports are the same. For UDP that is all; TCP asks more (follows).
+ * What a TCP or UDP run asks of entry t after member p, both of the run's flow (otherFlow said
+ * so), whose headers (IP and L4) are `hdrLen` octets: p's payload is the gso_size and t's 1 to
+ * gso_size octets, and the IP fields (sameIpFields) are the same. For UDP that is all; TCP asks
+ * more (follows).
  */
 function continuesRun(q: GroQueue, p: number, t: number, l3: number, hdrLen: number, gsoSize: number): boolean {
   const a = q.bufs[p]!;
@@ -143,9 +138,7 @@ function continuesRun(q: GroQueue, p: number, t: number, l3: number, hdrLen: num
   const bo = q.offs[t]!;
   const bPay = q.lens[t]! - hdrLen;
   if (q.lens[p]! - hdrLen !== gsoSize || bPay <= 0 || bPay > gsoSize) return false;
-  if (!sameIp(a, ao, b, bo, l3)) return false;
-  for (let i = 0; i < 4; i++) if (a[ao + l3 + i] !== b[bo + l3 + i]) return false;
-  return true;
+  return sameIpFields(a, ao, b, bo, l3);
 }
 
 /** Whether TCP entry t continues the run whose previous member is p (same flow, in sequence, same everything else). */
@@ -180,14 +173,15 @@ function udpAt(q: GroQueue, k: number): number {
   return l3;
 }
 
-/** The L4 checksum (protocol `proto`) of entry k verifies; a partial one has nothing to verify yet. */
-function l4ChecksumOk(q: GroQueue, k: number, l3: number, proto: number, cs: Checksum): boolean {
+/**
+ * The L4 checksum of entry k verifies; a partial one has nothing to verify yet. `ps`: the
+ * pseudo-header sum of the run's flow without the length (addresses and protocol, the same for
+ * every member).
+ */
+function l4ChecksumOk(q: GroQueue, k: number, l3: number, ps: number, cs: Checksum): boolean {
   if (q.hdrs[k * VNET_HDR_LEN] === F_NEEDS_CSUM) return true;
-  const b = q.bufs[k]!;
-  const o = q.offs[k]!;
   const l4len = q.lens[k]! - l3;
-  const ps = l3 === 20 ? cs.sum16(b, o + 12, 8, proto + l4len) : pseudoSum6(b, o + 8, o + 24, proto, l4len);
-  return cs.sum16(b, o + l3, l4len, ps) === 0xffff;
+  return cs.sum16(q.bufs[k]!, q.offs[k]! + l3, l4len, ps + l4len) === 0xffff;
 }
 
 /** IPv6 next-header values that are extension headers (RFC 8200 4, RFC 7045): the ports lie behind them. */
@@ -246,10 +240,11 @@ function coalesceAt(q: GroQueue, k: number, l3: number, proto: number, cs: Check
   let prev = k;
   let gap = 0; // entries of other flows since the last member
   let valid = -1; // checksum of the head checked lazily: only when a second member exists
+  let flowSum = 0; // the flow's pseudo-header sum without the length: computed with the head's checksum
   for (let j = k + 1; j < q.n && m < MAX_SEGS - 1; j++) {
     if (taken[j] !== 0) continue;
-    if (q.bufs[j] !== b && otherFlow(q, k, j, l3, proto)) {
-      if (++gap > MAX_GAP) break;
+    if (otherFlow(q, k, j, l3, proto)) {
+      if (q.bufs[j] === b || ++gap > MAX_GAP) break;
       continue;
     }
     // The run's own flow (or cannot be told apart): it joins, or the run ends here.
@@ -257,8 +252,11 @@ function coalesceAt(q: GroQueue, k: number, l3: number, proto: number, cs: Check
     if (!(tcp ? follows(q, prev, j, l3, gsoSize) : continuesRun(q, prev, j, l3, hdrLen, gsoSize))) break;
     const pay = q.lens[j]! - hdrLen;
     if (total + pay > MAX_TOTAL || o + total + pay > b.length) break;
-    if (valid < 0) valid = l4ChecksumOk(q, k, l3, proto, cs) ? 1 : 0;
-    if (valid === 0 || !l4ChecksumOk(q, j, l3, proto, cs)) break;
+    if (valid < 0) {
+      flowSum = l3 === 20 ? pseudoSum4(be32(b, o + 12), be32(b, o + 16), proto, 0) : pseudoSum6(b, o + 8, o + 24, proto, 0);
+      valid = l4ChecksumOk(q, k, l3, flowSum, cs) ? 1 : 0;
+    }
+    if (valid === 0 || !l4ChecksumOk(q, j, l3, flowSum, cs)) break;
     members[m++] = j;
     total += pay;
     prev = j;
