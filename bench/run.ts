@@ -6,9 +6,10 @@
 import { main as address } from './address.bench.js';
 import { main as capture } from './capture.bench.js';
 import { main as checksum } from './checksum.bench.js';
+import { main as dataplane } from './dataplane.bench.js';
 import { main as translate } from './translate.bench.js';
 
-const benches: Record<string, () => unknown> = { address, capture, checksum, translate };
+const benches: Record<string, () => unknown> = { address, capture, checksum, dataplane, translate };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
