@@ -33,8 +33,8 @@
  * told apart for sure: another IP version, another address pair, another protocol, or other ports
  * in a packet whose ports can be read. Anything of the run's own flow that cannot join it (a pure
  * ACK, a FIN, a GSO packet, a segment out of sequence, an IPv4 fragment, an IPv6 extension header)
- * ends the run, so nothing of the flow jumps ahead of it; so does an entry in the head's own buffer
- * (the segmentation area), whose octets the appended payloads may cover.
+ * ends the run, so nothing of the flow jumps ahead of it; so does an entry of another flow in the
+ * head's own buffer (the segmentation area), whose octets the appended payloads may cover.
  */
 import { finish, pseudoSum4, pseudoSum6, type Checksum } from '../checksum/index.js';
 import { F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4, VNET_HDR_LEN } from '../translate/index.js';
