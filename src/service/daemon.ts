@@ -73,6 +73,14 @@ interface Running {
   acks: Map<number, () => void>;
   /** Asked to stop: its exit is expected. */
   stopping: boolean;
+  /** WorkerInit.mail: counts the messages posted to the worker. */
+  readonly mail: Int32Array;
+}
+
+/** Posts `msg` to the worker and raises its mail count, which it looks at between batches. */
+function tell(r: Running, msg: ToWorker): void {
+  r.worker.postMessage(msg);
+  Atomics.add(r.mail, 0, 1);
 }
 
 /**
@@ -197,6 +205,7 @@ export class Daemon {
       self: dev.name,
       queue,
       wasm: this.opts.wasm !== false,
+      mail: new SharedArrayBuffer(4),
     };
     const label = keyOf(dev.name, queue);
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, name: `xlat464 ${label}` });
@@ -204,7 +213,7 @@ export class Daemon {
     let rejectReady!: (e: Error) => void;
     const readyP = new Promise<FromWorker>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const r: Running = { dev, queue, worker, exited, block, blockGen: this.gen, names, pending: [], acks: new Map(), stopping: false };
+    const r: Running = { dev, queue, worker, exited, block, blockGen: this.gen, names, pending: [], acks: new Map(), stopping: false, mail: new Int32Array(init.mail) };
     this.running.set(label, r);
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') resolveReady(m);
@@ -296,7 +305,7 @@ export class Daemon {
         r.acks.set(gen, () => (clearTimeout(t), r.acks.delete(gen), resolve()));
       }));
       const msg: ToWorker = { type: 'config', gen, raw: plan.raw, devices: handles, sab: block.sab, tenants: names.length };
-      r.worker.postMessage(msg);
+      tell(r, msg);
     }
     const started = added.map((d, i) => this.spawn(d, i % io.queues, handles));
     await Promise.all([...acks, ...started]);
@@ -318,7 +327,7 @@ export class Daemon {
 
   private async stopOne(r: Running): Promise<void> {
     r.stopping = true;
-    r.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    tell(r, { type: 'stop' });
     const timeout = this.opts.stopTimeoutMs ?? 800;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((res) => (timer = setTimeout(() => res('late'), timeout)));

@@ -21,6 +21,11 @@ export interface WorkerInit extends WorkerConfig {
   readonly queue: number;
   /** Use the WASM checksum and arena (false: the reference checksum over plain memory). */
   readonly wasm: boolean;
+  /**
+   * One Int32 the main thread increments (Atomics.add) after each message it posts to the worker,
+   * so the worker can tell between two batches, without a clock, that its port has mail.
+   */
+  readonly mail: SharedArrayBuffer;
 }
 
 export type ToWorker = ({ type: 'config' } & WorkerConfig) | { type: 'stop' };
