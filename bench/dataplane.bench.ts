@@ -20,8 +20,8 @@ import type { Device } from '../src/io/index.js';
 import { buildPacket, type PacketSpec } from '../src/packet/index.js';
 import { CounterBlock } from '../src/service/counters.js';
 import { BATCH, Dataplane, wasmMemory } from '../src/service/dataplane.js';
-import { VNET_HDR_LEN } from '../src/translate/index.js';
 import { OFFLOAD_CONFIG, HOST, FAR } from '../testlib/offload-rig.js';
+import { ReplayDevice } from '../testlib/replay-device.js';
 
 export interface DataplaneBenchRow {
   name: string;
@@ -33,8 +33,8 @@ export interface DataplaneBenchRow {
   writesPerBatch: number;
 }
 
-type Case = { name: string; kind: 'udp64' | 'tcp1480'; flows: number };
-const CASES: Case[] = [
+export type Case = { name: string; kind: 'udp64' | 'tcp1480'; flows: number };
+export const CASES: Case[] = [
   { name: 'UDP 64 octets, 1 flow', kind: 'udp64', flows: 1 },
   { name: 'UDP 64 octets, 4 flows in turn', kind: 'udp64', flows: 4 },
   { name: 'TCP 1480 octets, 1 flow', kind: 'tcp1480', flows: 1 },
@@ -42,7 +42,7 @@ const CASES: Case[] = [
 ];
 
 /** The batch every read returns: BATCH packets of `flows` flows in turn, TCP segments in sequence per flow. */
-function batchOf(c: Case): Uint8Array[] {
+export function batchOf(c: Case): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let j = 0; j < BATCH; j++) {
     const f = j % c.flows;
@@ -58,51 +58,6 @@ function batchOf(c: Case): Uint8Array[] {
     );
   }
   return out;
-}
-
-/**
- * A device that reads `batch` again and again (copying it into the slots) and counts what is
- * written to it. One class, so the loop's calls into its device stay monomorphic, as a worker's
- * calls into its TunDevice are.
- */
-class ReplayDevice implements Device {
-  readonly mtu = 1500;
-  writes = 0;
-  constructor(
-    readonly name: string,
-    readonly vnetHdr: boolean,
-    private readonly batch: Uint8Array[],
-  ) {}
-  get uso(): boolean {
-    return this.vnetHdr;
-  }
-  readBatch(bufs: Uint8Array[], sizes: Int32Array, headroom: number, max: number, _t: number, hdrs?: Uint8Array): number {
-    const n = Math.min(this.batch.length, max);
-    for (let i = 0; i < n; i++) {
-      bufs[i]!.set(this.batch[i]!, headroom);
-      sizes[i] = this.batch[i]!.length;
-    }
-    if (this.vnetHdr) hdrs!.fill(0, 0, n * VNET_HDR_LEN);
-    return n;
-  }
-  readArena(mem: Uint8Array, slots: Int32Array, _l: number, sizes: Int32Array, headroom: number, max: number, _t: number, hdrs?: Uint8Array): number {
-    const n = Math.min(this.batch.length, max);
-    for (let i = 0; i < n; i++) {
-      mem.set(this.batch[i]!, slots[i]! + headroom);
-      sizes[i] = this.batch[i]!.length;
-    }
-    if (this.vnetHdr) hdrs!.fill(0, 0, n * VNET_HDR_LEN);
-    return n;
-  }
-  writeBatch(_b: Uint8Array[], _o: Int32Array, _l: Int32Array, count: number): number {
-    this.writes += count;
-    return count;
-  }
-  writeArena(_m: Uint8Array, _o: Int32Array, _l: Int32Array, count: number): number {
-    this.writes += count;
-    return count;
-  }
-  close(): void {}
 }
 
 /** One case, both ways, in this process. */
