@@ -84,6 +84,15 @@ export const IPPROTO_AH = 51;
 export const IPPROTO_NONE = 59;
 
 /**
+ * Whether a Next Header value names an IPv6 extension header (RFC 7045 §4, IANA's list):
+ * Hop-by-Hop 0, Routing 43, Fragment 44, ESP 50, AH 51, Destination Options 60, Mobility 135,
+ * HIP 139, Shim6 140, and the RFC 3692 experimental values 253/254.
+ */
+export function isExtensionHeader(nh: number): boolean {
+  return nh === 0 || nh === 43 || nh === 44 || nh === 50 || nh === 51 || nh === 60 || nh === 135 || nh === 139 || nh === 140 || nh === 253 || nh === 254;
+}
+
+/**
  * Zero-copy view over an IPv6 header and its extension-header chain.
  *
  * {@link Ipv6View.check} validates the fixed header and walks the chain

@@ -39,6 +39,7 @@
 import { finish, pseudoSum4, pseudoSum6, type Checksum } from '../checksum/index.js';
 import { F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6, GSO_UDP_L4, VNET_HDR_LEN } from '../translate/index.js';
 import { moveBytes } from '../translate/bytes.js';
+import { isExtensionHeader } from '../packet/ipv6.js';
 
 /** The queue fields coalescing rewrites: entries [0, n). */
 export interface GroQueue {
@@ -184,11 +185,6 @@ function l4ChecksumOk(q: GroQueue, k: number, l3: number, ps: number, cs: Checks
   return cs.sum16(q.bufs[k]!, q.offs[k]! + l3, l4len, ps + l4len) === 0xffff;
 }
 
-/** IPv6 next-header values that are extension headers (RFC 8200 4, RFC 7045): the ports lie behind them. */
-function isExtension(nh: number): boolean {
-  return nh === 0 || nh === 43 || nh === 44 || nh === 50 || nh === 51 || nh === 60 || nh === 135 || nh === 139 || nh === 140 || nh === 253 || nh === 254;
-}
-
 /**
  * Whether entry j is surely of another flow than entry k, a run's head (IPv4 without options when
  * l3 is 20, else IPv6 without extension headers; protocol `proto`): another IP version, protocol or
@@ -213,7 +209,7 @@ function otherFlow(q: GroQueue, k: number, j: number, l3: number, proto: number)
   } else {
     if (len < 40) return false;
     const nh = b[bo + 6]!;
-    if (nh !== proto && !isExtension(nh)) return true;
+    if (nh !== proto && !isExtensionHeader(nh)) return true;
     if (nh === proto) l4 = 40;
     from = 8;
   }

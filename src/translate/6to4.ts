@@ -26,7 +26,7 @@ import { Icmpv6View, IPPROTO_ICMPV6 } from '../packet/icmpv6.js';
 import { TcpView, IPPROTO_TCP, TCP_CHECKSUM } from '../packet/tcp.js';
 import { UdpView, IPPROTO_UDP, UDP_CHECKSUM, UDP_HEADER_LEN } from '../packet/udp.js';
 import { IPPROTO_ICMP, ICMPV4_HEADER_LEN } from '../packet/icmpv4.js';
-import { IPV6_HEADER_LEN, IPV6_SRC } from '../packet/ipv6.js';
+import { IPV6_HEADER_LEN, IPV6_SRC, IPPROTO_ESP, isExtensionHeader } from '../packet/ipv6.js';
 import { HEADROOM, type TranslateContext } from './context.js';
 import { HAIRPIN_INTRINSIC, ipv4MtuOf } from './options.js';
 import { Translate4to6 } from './4to6.js';
@@ -87,14 +87,11 @@ const FLAG_DF = 0x4000;
 const FLAG_MF = 0x2000;
 
 /**
- * Next Header values that are IPv6 extension headers for RFC 7915 §5.1.1 ("If the Next Header
- * field of the Fragment header is an extension header (except ESP, but including the
- * Authentication Header (AH)), then the packet SHOULD be dropped and logged"): Hop-by-Hop 0,
- * Routing 43, Fragment 44, AH 51, Destination Options 60, Mobility 135, HIP 139, Shim6 140,
- * and the RFC 3692 experimental values 253/254 (RFC 7045 §4 lists them as extension headers).
+ * RFC 7915 §5.1.1: "If the Next Header field of the Fragment header is an extension header (except
+ * ESP, but including the Authentication Header (AH)), then the packet SHOULD be dropped and logged".
  */
-function isExtensionHeader(nh: number): boolean {
-  return nh === 0 || nh === 43 || nh === 44 || nh === 51 || nh === 60 || nh === 135 || nh === 139 || nh === 140 || nh === 253 || nh === 254;
+function dropsAfterFragment(nh: number): boolean {
+  return nh !== IPPROTO_ESP && isExtensionHeader(nh);
 }
 
 /** Writes a 20-octet IPv4 header at `b[o]` (checksum included); see RFC 7915 §5.1 for each field. */
@@ -310,7 +307,7 @@ export class Translate6to4 {
     if (frag) {
       // RFC 7915 §5.1.1: "If the Next Header field of the Fragment header is an extension header
       // (except ESP, but including the Authentication Header (AH)), then the packet SHOULD be dropped and logged."
-      if (isExtensionHeader(buf[ip.fragHeaderOff()]!)) return v.dropWith('64.fragment-ext-header');
+      if (dropsAfterFragment(buf[ip.fragHeaderOff()]!)) return v.dropWith('64.fragment-ext-header');
       // "Identification: Copied from the low-order 16 bits ..."; "The IPv4 More Fragments (MF)
       // flag is copied from the M flag ... The IPv4 DF flag is cleared"; offset copied.
       id = ip.fragId() & 0xffff;
