@@ -14,14 +14,10 @@
 import Benchmark from 'benchmark';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WasmChecksum } from '../src/checksum/index.js';
-import { checkConfig } from '../src/config/index.js';
-import type { Device } from '../src/io/index.js';
 import { buildPacket, type PacketSpec } from '../src/packet/index.js';
-import { CounterBlock } from '../src/service/counters.js';
-import { BATCH, Dataplane, wasmMemory } from '../src/service/dataplane.js';
-import { OFFLOAD_CONFIG, HOST, FAR } from '../testlib/offload-rig.js';
-import { ReplayDevice } from '../testlib/replay-device.js';
+import { BATCH } from '../src/service/dataplane.js';
+import { HOST, FAR } from '../testlib/offload-rig.js';
+import { replayDataplane } from '../testlib/replay-device.js';
 
 export interface DataplaneBenchRow {
   name: string;
@@ -66,12 +62,7 @@ function measure(c: Case): DataplaneBenchRow {
   const ns: number[] = [];
   let writesPerBatch = 0;
   for (const vnet of [true, false]) {
-    const loaded = checkConfig(OFFLOAD_CONFIG);
-    const src = new ReplayDevice('xb', vnet, batch);
-    const fabric = new ReplayDevice('xf', vnet, []);
-    const devices = new Map<string, Device>([['xb', src], ['xf', fabric]]);
-    const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(1500, vnet) + 65536 });
-    const dp = new Dataplane(src, { loaded, devices, counters: CounterBlock.create(loaded.table.size) }, wasmMemory(cs));
+    const { dp, src, fabric } = replayDataplane(batch, vnet);
     if (dp.runOnce(0) !== BATCH || fabric.writes === 0 || src.writes !== 0) throw new Error(`${c.name}: the batch did not cross (${fabric.writes} written to the fabric, ${src.writes} back)`);
     if (vnet) writesPerBatch = fabric.writes;
     const suite = new Benchmark.Suite();
@@ -99,5 +90,7 @@ export function main(): DataplaneBenchRow[] {
   return rows;
 }
 
-if (process.argv[2] === '--case') process.stdout.write(JSON.stringify(measure(CASES[Number(process.argv[3])]!)));
-else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === '--case') process.stdout.write(JSON.stringify(measure(CASES[Number(process.argv[3])]!)));
+  else main();
+}

@@ -3,8 +3,13 @@
  * dataplane's allocation test): every read returns the same batch, copied into the slots, and
  * writes are only counted. Allocates nothing per call.
  */
+import { WasmChecksum } from '../src/checksum/index.js';
+import { checkConfig } from '../src/config/index.js';
 import type { Device } from '../src/io/index.js';
+import { CounterBlock } from '../src/service/counters.js';
+import { Dataplane, wasmMemory } from '../src/service/dataplane.js';
 import { VNET_HDR_LEN } from '../src/translate/index.js';
+import { OFFLOAD_CONFIG } from './offload-rig.js';
 
 /** One class, so the loop's calls into its device stay monomorphic, as a worker's calls into its TunDevice are. */
 export class ReplayDevice implements Device {
@@ -45,4 +50,19 @@ export class ReplayDevice implements Device {
     return count;
   }
   close(): void {}
+}
+
+/**
+ * Blue's packet loop (OFFLOAD_CONFIG) in a WASM arena of its own, as a worker has it: `src` reads
+ * `batch` (IPv4 from blue) again and again, `fabric` takes what crosses; `vnet`: both devices
+ * with offloads (virtio_net_hdr, UDP GSO).
+ */
+export function replayDataplane(batch: Uint8Array[], vnet: boolean): { dp: Dataplane; src: ReplayDevice; fabric: ReplayDevice } {
+  const loaded = checkConfig(OFFLOAD_CONFIG);
+  const src = new ReplayDevice('xb', vnet, batch);
+  const fabric = new ReplayDevice('xf', vnet, []);
+  const devices = new Map<string, Device>([['xb', src], ['xf', fabric]]);
+  const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(1500, vnet) + 65536 });
+  const dp = new Dataplane(src, { loaded, devices, counters: CounterBlock.create(loaded.table.size) }, wasmMemory(cs));
+  return { dp, src, fabric };
 }

@@ -13,19 +13,10 @@ import { execFileSync } from 'node:child_process';
 const url = (rel: string): string => new URL(rel, import.meta.url).href;
 const script = `
 const { CASES, batchOf } = await import('${url('../../bench/dataplane.bench.js')}');
-const { ReplayDevice } = await import('${url('../../testlib/replay-device.js')}');
-const { OFFLOAD_CONFIG } = await import('${url('../../testlib/offload-rig.js')}');
-const { checkConfig } = await import('${url('../../src/config/index.js')}');
-const { WasmChecksum } = await import('${url('../../src/checksum/index.js')}');
-const { CounterBlock } = await import('${url('../../src/service/counters.js')}');
-const { Dataplane, wasmMemory } = await import('${url('../../src/service/dataplane.js')}');
+const { replayDataplane } = await import('${url('../../testlib/replay-device.js')}');
 for (const c of CASES) {
   for (const vnet of [true, false]) {
-    const loaded = checkConfig(OFFLOAD_CONFIG);
-    const src = new ReplayDevice('xb', vnet, batchOf(c).slice(0, 4));
-    const fabric = new ReplayDevice('xf', vnet, []);
-    const cs = WasmChecksum.load({ memoryBytes: Dataplane.memoryFor(1500, vnet) + 65536 });
-    const dp = new Dataplane(src, { loaded, devices: new Map([['xb', src], ['xf', fabric]]), counters: CounterBlock.create(loaded.table.size) }, wasmMemory(cs));
+    const { dp, src, fabric } = replayDataplane(batchOf(c).slice(0, 4), vnet);
     for (let i = 0; i < 3000; i++) dp.runOnce(0);
     globalThis.gc();
     const w0 = fabric.writes;
