@@ -27,14 +27,13 @@ export interface RunRecord {
   /** The same leaving the client's veth (a check on udpSentPps: they should agree). */
   udpLinkSentPps: number;
   /**
-   * Datagrams the udpflood sink read, per second of the sender's run: what the translator forwarded.
-   * Counted at the socket, after the kernel has cut any UDP GSO super-packet (GRO on the write side).
+   * Datagrams that reached the server's veth, per second of the sender's run: what the translator
+   * forwarded. Counted by run.sh's nftables sink from its packets and octets, so each datagram of a
+   * UDP GSO super-packet (GRO on the write side) counts once.
    */
   udpRxPps: number;
-  /** IP packets that reached the IPv6 server's veth per second: a UDP GSO super-packet counts once. */
+  /** The flood's IP packets at the server's veth per second: a UDP GSO super-packet counts once. */
   udpLinkRxPps: number;
-  /** Packets the udpflood sink read, per second from its first packet to its last. */
-  udpSinkPps: number;
   udpCpuCores: number;
   /** Translator CPU time per packet forwarded during the UDP flood, µs: its cost whatever limits the rate. */
   udpCpuUsPerPkt: number;
@@ -114,7 +113,7 @@ function tcp(dir: string, streams: number): { gbps: number; bytes: number; retra
   };
 }
 
-/** One JSON line written by udpflood (bench/e2e/udpflood.c). */
+/** The JSON line `udpflood send` writes (bench/e2e/udpflood.c). */
 function udpflood(file: string): { packets: number; seconds: number; pps: number } {
   const j = JSON.parse(readFileSync(file, 'utf8').trim()) as { packets?: number; seconds?: number; pps?: number };
   if (typeof j.packets !== 'number' || typeof j.seconds !== 'number' || typeof j.pps !== 'number') throw new Error(`${file}: not udpflood output`);
@@ -134,10 +133,10 @@ function qperfLatencyUs(text: string, test: string): number {
 export function record(translator: string, run: number, dir: string, lastCpu: number): RunRecord {
   const t1 = tcp(dir, 1);
   const t4 = tcp(dir, 4);
-  const [sent, rx, w0, w1, ticks, tck, drops] = readFileSync(`${dir}/udp.txt`, 'utf8').trim().split(/\s+/).map(Number) as number[];
+  const [sent, rx, w0, w1, ticks, tck, drops, datagrams] = readFileSync(`${dir}/udp.txt`, 'utf8').trim().split(/\s+/).map(Number) as number[];
+  if (datagrams === undefined || !Number.isFinite(datagrams)) throw new Error(`${dir}/udp.txt: expected 8 figures (run.sh udp_flood)`);
   const udpWall = w1! - w0!;
   const gen = udpflood(`${dir}/udp-send.json`);
-  const sink = udpflood(`${dir}/udp-recv.json`);
   const q = readFileSync(`${dir}/qperf.txt`, 'utf8');
   const latCpu = existsSync(`${dir}/lat.cpu`) ? (readFileSync(`${dir}/lat.cpu`, 'utf8').trim().split(/\s+/).map(Number) as [number, number, number, number]) : undefined;
   const c1 = coreBusy(`${dir}/tcp1.cores`);
@@ -157,11 +156,10 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
     tcp4CpuCores: t4.ticks / t4.tck / t4.wall,
     udpSentPps: gen.pps,
     udpLinkSentPps: sent! / udpWall,
-    udpRxPps: sink.packets / udpWall,
+    udpRxPps: datagrams / udpWall,
     udpLinkRxPps: rx! / udpWall,
-    udpSinkPps: sink.pps,
     udpCpuCores: ticks! / tck! / udpWall,
-    udpCpuUsPerPkt: sink.packets > 0 ? (ticks! / tck! / sink.packets) * 1e6 : NaN,
+    udpCpuUsPerPkt: datagrams > 0 ? (ticks! / tck! / datagrams) * 1e6 : NaN,
     udpTunDrops: drops!,
     tcpLatUs: qperfLatencyUs(q, 'tcp_lat'),
     udpLatUs: qperfLatencyUs(q, 'udp_lat'),
@@ -198,7 +196,7 @@ interface Figure {
 const FIGURES: Figure[] = [
   { key: 'tcp1Gbps', label: 'TCP 1 stream, Gbit/s', digits: 2, lowerIsBetter: false, ratio: true },
   { key: 'tcp4Gbps', label: 'TCP 4 streams, Gbit/s', digits: 2, lowerIsBetter: false, ratio: true },
-  { key: 'udpRxPps', label: 'UDP 64-octet packets received (forwarded by the translator), kpps', digits: 0, lowerIsBetter: false, ratio: true },
+  { key: 'udpRxPps', label: 'UDP 64-octet packets received at the server veth (forwarded by the translator), kpps', digits: 0, lowerIsBetter: false, ratio: true },
   { key: 'tcpLatUs', label: 'qperf tcp_lat, µs', digits: 1, lowerIsBetter: true, ratio: true },
   { key: 'udpLatUs', label: 'qperf udp_lat, µs', digits: 1, lowerIsBetter: true, ratio: true },
   { key: 'tcpCpuSPerGB', label: 'translator (or echo) CPU s per GB (TCP 1+4)', digits: 2, lowerIsBetter: true, ratio: true },
@@ -214,8 +212,7 @@ const FIGURES: Figure[] = [
   { key: 'udpCore0Softirq', label: '  of which softirq, %', digits: 0, lowerIsBetter: true },
   { key: 'udpCore1Busy', label: 'core 1 (tools) busy during UDP flood, %', digits: 0, lowerIsBetter: true },
   { key: 'udpSentPps', label: 'UDP 64-octet packets sent (udpflood, sendmmsg on core 1), kpps', digits: 0, lowerIsBetter: false },
-  { key: 'udpSinkPps', label: 'UDP packets read by the udpflood sink, per second of its own run (first to last packet), kpps', digits: 0, lowerIsBetter: false },
-  { key: 'udpLinkRxPps', label: 'IP packets arriving at the server veth (a UDP GSO super-packet counts once), kpps', digits: 0, lowerIsBetter: false },
+  { key: 'udpLinkRxPps', label: 'IP packets of the flood arriving at the server veth (a UDP GSO super-packet counts once), kpps', digits: 0, lowerIsBetter: false },
   { key: 'udpTunDrops', label: 'UDP packets dropped at the TUN queue (per run)', digits: 0, lowerIsBetter: true },
 ];
 

@@ -30,11 +30,15 @@
 #
 # Packet rate: bench/e2e/udpflood.c, compiled here with cc -O2, sends 64-octet IPv4 packets
 # (36-octet UDP payload) with sendmmsg(2), 64 per call on one connected socket, from the IPv4
-# client for the test's duration, and counts what reaches the server with recvmmsg(2). Both
-# run on core 1 (taskset; the program pins nothing itself, unlike trafgen, which put itself on
-# core 0) and the translator alone on core 0. It offers more than either translator forwards:
-# the excess is dropped at the TUN queue (udpTunDrops, about sent - received) while core 0 is
-# busy. iperf3 -u (one sendto per packet) could not: core 1 was the limit, not the translator.
+# client on core 1 (taskset; the program pins nothing itself, unlike trafgen, which put itself on
+# core 0) for the test's duration, the translator alone on core 0. The server does not receive
+# them: an nftables rule at the ingress of its veth counts them and drops them (table netdev
+# xb_sink), so the server's IP and UDP receive work and a sink's reads do not take core 1 from
+# the generator. Datagrams are counted from the rule's packets P and octets B, exact because
+# every datagram carries the same 36 octets: (B - P * headers) / 36, which counts each datagram
+# of a UDP GSO super-packet (one packet at the veth) once. The generator then offers more than
+# TAYGA forwards: the excess is dropped at the TUN queue (udpTunDrops). iperf3 -u (one sendto per
+# packet) could not, nor udpflood with a recvmmsg sink on core 1: core 1 was the limit.
 #
 #   usage: sudo bash bench/e2e/run.sh [--runs N] [--quick] [--out DIR] [--only NAME[,NAME...]]
 #
@@ -106,6 +110,7 @@ command -v iperf3 >/dev/null || need+=(iperf3)
 command -v qperf >/dev/null || need+=(qperf)
 command -v cc >/dev/null || need+=(gcc)
 command -v ping >/dev/null || need+=(iputils-ping)
+command -v nft >/dev/null || need+=(nftables)
 if (( ${#need[@]} )); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >/dev/null
 fi
@@ -128,6 +133,8 @@ XLAT_V4=192.0.0.1             # both translators' own addresses (ICMP error sour
 XLAT_V6=fd00:ffff::1
 CPU_XLAT=0
 CPU_TOOLS=1
+UDP_PORT=5202                 # the UDP flood's destination port
+UDP_PAYLOAD=36                # 64-octet IPv4 packets: 20 IPv4 + 8 UDP + 36
 TCK=$(getconf CLK_TCK)
 
 rm -rf "$OUT"
@@ -200,6 +207,20 @@ topology() {
   for pair in "$NS4 eth0" "$NSX to4" "$NSX to6" "$NS6 eth0" "$NS4S eth0" "$NSX to4s"; do
     set -- $pair
     ip netns exec "$1" sh -c "echo 2 > /sys/class/net/$2/queues/rx-0/rps_cpus" 2>/dev/null || true
+  done
+  # The UDP flood's sink on both servers (udp_flood): count and drop at the veth's ingress.
+  for ns in $NS6 $NS4S; do
+    ip netns exec $ns nft -f - <<NFT
+table netdev xb_sink {
+  counter udp6 { }
+  counter udp4 { }
+  chain in {
+    type filter hook ingress device eth0 priority 0; policy accept;
+    ip6 nexthdr udp udp dport $UDP_PORT counter name udp6 drop
+    ip protocol udp udp dport $UDP_PORT counter name udp4 drop
+  }
+}
+NFT
   done
   # Neighbours resolved once, so the first measured packets do not wait for ARP/ND.
   in4 ping -c1 -W1 $V4_GW >/dev/null
@@ -340,27 +361,34 @@ iperf_tcp() { # iperf_tcp STREAMS RUNDIR -> writes tcpN.json and tcpN.cpu
   echo "$(( t1 - t0 )) $TCK $w0 $w1" >"$dir/tcp$p.cpu"
 }
 
-udp_flood() { # udp_flood RUNDIR -> udp-send.json, udp-recv.json (udpflood) and udp.txt:
-  #   "link_sent link_received t0 t1 cpu_ticks CLK_TCK tun_tx_dropped" (veth counters, translator CPU)
-  # 64-octet IPv4 packets (20 IPv4 + 8 UDP + 36) from udpflood send on core 1, as fast as sendmmsg
-  # goes; udpflood recv on core 1 as the server (no ICMPv6 port unreachable back through the
-  # translator). The sink drains and naps 1 ms, so it costs core 1 about one wake-up per ms.
+sink_count() { # sink_count NS -> "packets datagrams": the flood's packets at NS's veth so far
+  # and the datagrams in them (a UDP GSO super-packet is one packet of several datagrams):
+  # octets less one IPv6 + UDP (48) or IPv4 + UDP (28) header per packet, over the payload.
+  ip netns exec "$1" nft list counters table netdev xb_sink | awk -v pl=$UDP_PAYLOAD '
+    /counter udp6/ { h = 48 } /counter udp4/ { h = 28 }
+    /packets/ { p += $2; d += ($4 - h * $2) / pl }
+    END { printf "%d %d\n", p, d }'
+}
+
+udp_flood() { # udp_flood RUNDIR -> udp-send.json (udpflood) and udp.txt:
+  #   "link_sent sink_packets t0 t1 cpu_ticks CLK_TCK tun_tx_dropped sink_datagrams"
+  #   (client veth and sink counters, translator CPU)
+  # 64-octet IPv4 packets from udpflood send on core 1, as fast as sendmmsg goes, counted and
+  # dropped at the server's veth (xb_sink, see topology): nothing on core 1 receives them.
   local dir=$1
-  tools ip netns exec $SRV "$UDPFLOOD" recv 5202 $(( DUR + 2 )) >"$dir/udp-recv.json" &
-  local srv=$!
-  sleep 0.5
-  local rx0 rx1 tx0 tx1 drop0 drop1 t0 t1 w0 w1
-  rx0=$(link_stat $SRV eth0 rx_packets); tx0=$(link_stat $NS4 eth0 tx_packets); drop0=$(link_stat $NSX $TUN tx_dropped)
+  local tx0 tx1 drop0 drop1 t0 t1 w0 w1 p0 d0 p1 d1
+  read -r p0 d0 < <(sink_count $SRV)
+  tx0=$(link_stat $NS4 eth0 tx_packets); drop0=$(link_stat $NSX $TUN tx_dropped)
   cores >"$dir/udp.cores"
   t0=$(cpu_ticks); w0=$(date +%s.%N)
-  tools ip netns exec $NS4 "$UDPFLOOD" send $V4_SERVER 5202 $DUR 36 >"$dir/udp-send.json"
+  tools ip netns exec $NS4 "$UDPFLOOD" send $V4_SERVER $UDP_PORT $DUR $UDP_PAYLOAD >"$dir/udp-send.json"
   w1=$(date +%s.%N)
   cores >>"$dir/udp.cores"
   sleep 0.5   # drain what is queued in the TUN
   t1=$(cpu_ticks)
-  rx1=$(link_stat $SRV eth0 rx_packets); tx1=$(link_stat $NS4 eth0 tx_packets); drop1=$(link_stat $NSX $TUN tx_dropped)
-  wait $srv
-  echo "$(( tx1 - tx0 )) $(( rx1 - rx0 )) $w0 $w1 $(( t1 - t0 )) $TCK $(( drop1 - drop0 ))" >"$dir/udp.txt"
+  read -r p1 d1 < <(sink_count $SRV)
+  tx1=$(link_stat $NS4 eth0 tx_packets); drop1=$(link_stat $NSX $TUN tx_dropped)
+  echo "$(( tx1 - tx0 )) $(( p1 - p0 )) $w0 $w1 $(( t1 - t0 )) $TCK $(( drop1 - drop0 )) $(( d1 - d0 ))" >"$dir/udp.txt"
 }
 
 latency() { # latency RUNDIR -> qperf.txt, lat.cpu ("cpu_ticks CLK_TCK t0 t1": translator CPU during both tests)
@@ -386,14 +414,11 @@ profile_xlat464() { # where the time goes: perf on core 0 during a 1-stream TCP 
   perf report -q -i "$dir/perf.data" --sort comm,dso --stdio 2>/dev/null | head -15 >"$dir/perf-dso.txt" || true
   perf report -q -i "$dir/perf.data" --sort sym --stdio 2>/dev/null | head -25 >"$dir/perf-sym.txt" || true
   # The same for the 64-octet UDP flood: the per-packet costs (system calls, N-API, the JS loop).
-  tools ip netns exec $SRV "$UDPFLOOD" recv 5202 $(( DUR + 2 )) >/dev/null &
-  local srv=$!
-  sleep 0.5
-  tools ip netns exec $NS4 "$UDPFLOOD" send $V4_SERVER 5202 $DUR 36 >/dev/null &
+  tools ip netns exec $NS4 "$UDPFLOOD" send $V4_SERVER $UDP_PORT $DUR $UDP_PAYLOAD >/dev/null &
   ip=$!
   sleep 1
   perf record -q -C $CPU_XLAT -o "$dir/perf-udp.data" -- sleep 3 >/dev/null 2>&1 || true
-  wait $ip $srv || true
+  wait $ip || true
   perf report -q -i "$dir/perf-udp.data" --sort comm,dso --stdio 2>/dev/null | head -15 >"$dir/perf-udp-dso.txt" || true
   perf report -q -i "$dir/perf-udp.data" --sort dso,sym --stdio 2>/dev/null | head -40 >"$dir/perf-udp-sym.txt" || true
   inx node -e "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))" 2>/dev/null \

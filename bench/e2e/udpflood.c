@@ -1,30 +1,24 @@
 /*
- * udpflood: the UDP packet-rate generator and sink of the end-to-end bench (bench/e2e/run.sh).
+ * udpflood: the UDP packet-rate generator of the end-to-end bench (bench/e2e/run.sh).
  *
  *   udpflood send DST_IP PORT SECONDS PAYLOAD_LEN [BATCH]
- *   udpflood recv PORT SECONDS [BATCH]
  *
  * send: one connected UDP socket (IPv4 or IPv6, by DST_IP), BATCH (default 64) messages per
  * sendmmsg(2), all pointing at one payload, for SECONDS of wall time. "64-octet packets" in the
  * bench are 64-octet IPv4 packets: PAYLOAD_LEN 36 = 64 - 20 (IPv4) - 8 (UDP).
- * recv: one UDP socket bound to [::]:PORT (IPv4 too, unless the system forbids mapped addresses)
- * with a large receive buffer, drained with recvmmsg(2) BATCH at a time, sleeping 1 ms whenever
- * it is empty, until SECONDS have passed since it started.
  *
- * Each prints one JSON line on stdout when done:
+ * It prints one JSON line on stdout when done:
  *   {"mode":"send","packets":N,"bytes":N,"errors":N,"seconds":S,"pps":R,"payload":36,"batch":64}
- *   {"mode":"recv","packets":N,"bytes":N,"seconds":S,"pps":R,"batch":64,"rcvbuf":N}
- * send: packets the kernel accepted (sendmmsg's count), errors = failed calls (ENOBUFS, EAGAIN
- * after the 100 ms send timeout), seconds from the first call to the last return. recv: seconds
- * from the first drain that found packets to the last (1 ms resolution), so start it before the
- * sender and give it more time; rcvbuf as the kernel reports it (twice what was granted).
+ * packets the kernel accepted (sendmmsg's count), errors = failed calls (ENOBUFS, EAGAIN after the
+ * 100 ms send timeout), seconds from the first call to the last return.
  *
- * Why: the bench runs the generator, the sink and the kernel's forwarding for both on core 1 and
+ * Why: the bench runs the generator and the kernel's forwarding of what it sends on core 1 and
  * the translator alone on core 0, and core 1 must not run out first. iperf3 -u (one sendto(2) per
- * packet) did: core 1 at 100 % while core 0 still had room. A sink that blocks in recvmmsg is
- * woken every few packets, and those context switches on the shared core halved the rate in
- * trials, hence the nap. trafgen pins its process i to CPU i whatever taskset says, which puts it
- * on the translator's core; this program pins nothing, run.sh runs it under `taskset -c 1`.
+ * packet) did: core 1 at 100 % while core 0 still had room. The packets are counted and dropped
+ * at the server's veth by an nftables rule (run.sh), not read by a sink: a recvmmsg sink and the
+ * server's receive work on core 1 held the generator below what TAYGA forwards. trafgen pins its
+ * process i to CPU i whatever taskset says, which puts it on the translator's core; this program
+ * pins nothing, run.sh runs it under `taskset -c 1`.
  *
  * No dependency beyond libc: `cc -O2 -o udpflood udpflood.c`.
  */
@@ -57,8 +51,7 @@ static void die(const char *what) {
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: udpflood send DST_IP PORT SECONDS PAYLOAD_LEN [BATCH]\n"
-          "       udpflood recv PORT SECONDS [BATCH]\n");
+          "usage: udpflood send DST_IP PORT SECONDS PAYLOAD_LEN [BATCH]\n");
   exit(2);
 }
 
@@ -136,73 +129,11 @@ static int flood(const char *dst, int port, double seconds, int payload, int bat
   return 0;
 }
 
-static int sink(int port, double seconds, int batch) {
-  int fd = socket(AF_INET6, SOCK_DGRAM, 0);
-  if (fd < 0) die("socket");
-  int off = 0;
-  setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off); // best effort: IPv4 too
-  // Room for tens of thousands of small packets between two drains (below). SO_RCVBUFFORCE
-  // passes net.core.rmem_max when root; otherwise SO_RCVBUF, capped by it.
-  int rcvbuf = 64 << 20;
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  socklen_t rl = sizeof rcvbuf;
-  getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &rl);
-  struct sockaddr_in6 a6;
-  memset(&a6, 0, sizeof a6);
-  a6.sin6_family = AF_INET6;
-  a6.sin6_addr = in6addr_any;
-  a6.sin6_port = htons((uint16_t)port);
-  if (bind(fd, (struct sockaddr *)&a6, sizeof a6) < 0) die("bind");
-
-  // Each message gets its own 2048-octet slot: room for anything a 1500-octet link carries.
-  static unsigned char bufs[MAX_BATCH][2048];
-  static struct iovec iov[MAX_BATCH];
-  static struct mmsghdr msgs[MAX_BATCH];
-  for (int i = 0; i < batch; i++) {
-    iov[i].iov_base = bufs[i];
-    iov[i].iov_len = sizeof bufs[i];
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
-  }
-
-  // Drain, then sleep: the sink shares core 1 with the sender and the kernel's receive work, and
-  // a sink woken for every few packets costs a context switch each time (it halved the rate in
-  // trials). Sleeping 1 ms while the socket buffer fills means about one wake-up per millisecond,
-  // and the kernel wakes nobody when a packet is queued (no one waits on the socket).
-  const struct timespec nap = {.tv_sec = 0, .tv_nsec = 1000000};
-  uint64_t packets = 0, bytes = 0;
-  double first = 0, last = 0;
-  const double end = now() + seconds;
-  for (;;) {
-    int n = recvmmsg(fd, msgs, (unsigned)batch, MSG_DONTWAIT, NULL);
-    double t = now();
-    if (n > 0) {
-      if (packets == 0) first = t;
-      last = t;
-      packets += (uint64_t)n;
-      for (int i = 0; i < n; i++) bytes += msgs[i].msg_len;
-    } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      die("recvmmsg");
-    }
-    if (t >= end) break;
-    if (n < batch) nanosleep(&nap, NULL);
-  }
-  close(fd);
-  double s = last - first;
-  printf("{\"mode\":\"recv\",\"packets\":%llu,\"bytes\":%llu,\"seconds\":%.6f,\"pps\":%.0f,\"batch\":%d,\"rcvbuf\":%d}\n",
-         (unsigned long long)packets, (unsigned long long)bytes, s, s > 0 ? (double)packets / s : 0.0, batch, rcvbuf);
-  return 0;
-}
-
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "send") == 0 && (argc == 6 || argc == 7)) {
     int batch = argc == 7 ? (int)number(argv[6], 1, MAX_BATCH) : 64;
     return flood(argv[2], (int)number(argv[3], 1, 65535), (double)number(argv[4], 1, 86400),
                  (int)number(argv[5], 0, MAX_PAYLOAD), batch);
-  }
-  if (argc >= 2 && strcmp(argv[1], "recv") == 0 && (argc == 4 || argc == 5)) {
-    int batch = argc == 5 ? (int)number(argv[4], 1, MAX_BATCH) : 64;
-    return sink((int)number(argv[2], 1, 65535), (double)number(argv[3], 1, 86400), batch);
   }
   usage();
   return 2;
