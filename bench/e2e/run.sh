@@ -29,16 +29,18 @@
 # device is deleted after each variant's run.
 #
 # Packet rate: bench/e2e/udpflood.c, compiled here with cc -O2, sends 64-octet IPv4 packets
-# (36-octet UDP payload) with sendmmsg(2), 64 per call on one connected socket, from the IPv4
-# client on core 1 (taskset; the program pins nothing itself, unlike trafgen, which put itself on
-# core 0) for the test's duration, the translator alone on core 0. The server does not receive
-# them: an nftables rule at the ingress of its veth counts them and drops them (table netdev
-# xb_sink), so the server's IP and UDP receive work and a sink's reads do not take core 1 from
-# the generator. Datagrams are counted from the rule's packets P and octets B, exact because
-# every datagram carries the same 36 octets: (B - P * headers) / 36, which counts each datagram
-# of a UDP GSO super-packet (one packet at the veth) once. The generator then offers more than
-# TAYGA forwards: the excess is dropped at the TUN queue (udpTunDrops). iperf3 -u (one sendto per
-# packet) could not, nor udpflood with a recvmmsg sink on core 1: core 1 was the limit.
+# (36-octet UDP payload, valid checksums) from the IPv4 client on core 1 (taskset; the program
+# pins nothing itself, unlike trafgen, which put itself on core 0) for the test's duration, the
+# translator alone on core 0. The frames go on a packet socket straight to the client's veth,
+# 64 per sendmmsg(2): the translator host gets what a UDP socket would send, but core 1 does not
+# pay the client's UDP and IP output for each. The server does not receive them: an nftables
+# rule at the ingress of its veth counts and drops them (table netdev xb_sink), so core 1 does
+# not pay the server's IP and UDP receive or a sink's reads either. Datagrams are counted from
+# the rule's packets P and octets B, exact because every datagram carries the same 36 octets:
+# (B - P * headers) / 36, which counts each datagram of a UDP GSO super-packet (one packet at the
+# veth) once. The generator so offers more than TAYGA forwards, and the excess is dropped at the
+# TUN queue (udpTunDrops). iperf3 -u (one sendto per packet) could not, nor a UDP socket with
+# sendmmsg and a recvmmsg sink on core 1 (what udpflood was until 6 December 2026): core 1 ran out.
 #
 #   usage: sudo bash bench/e2e/run.sh [--runs N] [--quick] [--out DIR] [--only NAME[,NAME...]]
 #
@@ -222,6 +224,8 @@ table netdev xb_sink {
 }
 NFT
   done
+  # The UDP flood's frames go to the translator host's MAC on the client's link.
+  GW_MAC=$(ip netns exec $NSX cat /sys/class/net/to4/address)
   # Neighbours resolved once, so the first measured packets do not wait for ARP/ND.
   in4 ping -c1 -W1 $V4_GW >/dev/null
   inx ping -c1 -W1 $V6_LINK >/dev/null
@@ -381,7 +385,7 @@ udp_flood() { # udp_flood RUNDIR -> udp-send.json (udpflood) and udp.txt:
   tx0=$(link_stat $NS4 eth0 tx_packets); drop0=$(link_stat $NSX $TUN tx_dropped)
   cores >"$dir/udp.cores"
   t0=$(cpu_ticks); w0=$(date +%s.%N)
-  tools ip netns exec $NS4 "$UDPFLOOD" send $V4_SERVER $UDP_PORT $DUR $UDP_PAYLOAD >"$dir/udp-send.json"
+  tools ip netns exec $NS4 "$UDPFLOOD" send eth0 "$GW_MAC" $V4_CLIENT $V4_SERVER $UDP_PORT $DUR $UDP_PAYLOAD >"$dir/udp-send.json"
   w1=$(date +%s.%N)
   cores >>"$dir/udp.cores"
   sleep 0.5   # drain what is queued in the TUN
@@ -414,7 +418,7 @@ profile_xlat464() { # where the time goes: perf on core 0 during a 1-stream TCP 
   perf report -q -i "$dir/perf.data" --sort comm,dso --stdio 2>/dev/null | head -15 >"$dir/perf-dso.txt" || true
   perf report -q -i "$dir/perf.data" --sort sym --stdio 2>/dev/null | head -25 >"$dir/perf-sym.txt" || true
   # The same for the 64-octet UDP flood: the per-packet costs (system calls, N-API, the JS loop).
-  tools ip netns exec $NS4 "$UDPFLOOD" send $V4_SERVER $UDP_PORT $DUR $UDP_PAYLOAD >/dev/null &
+  tools ip netns exec $NS4 "$UDPFLOOD" send eth0 "$GW_MAC" $V4_CLIENT $V4_SERVER $UDP_PORT $DUR $UDP_PAYLOAD >/dev/null &
   ip=$!
   sleep 1
   perf record -q -C $CPU_XLAT -o "$dir/perf-udp.data" -- sleep 3 >/dev/null 2>&1 || true
