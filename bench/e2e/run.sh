@@ -371,7 +371,7 @@ sink_count() { # sink_count NS -> "packets datagrams": the flood's packets at NS
   ip netns exec "$1" nft list counters table netdev xb_sink | awk -v pl=$UDP_PAYLOAD '
     /counter udp6/ { h = 48 } /counter udp4/ { h = 28 }
     /packets/ { p += $2; d += ($4 - h * $2) / pl }
-    END { printf "%d %d\n", p, d }'
+    END { printf "%d %d\n", p, d + 0.5 }'
 }
 
 udp_flood() { # udp_flood RUNDIR -> udp-send.json (udpflood) and udp.txt:
