@@ -39,6 +39,12 @@ export interface RunRecord {
   udpCpuUsPerPkt: number;
   /** Packets the TUN dropped because the translator did not read them in time. */
   udpTunDrops: number;
+  /**
+   * udpTunDrops as a share of the packets that left the client's veth (1 = 100 %): well above 0,
+   * the process under test was saturated; near 0, the generator was the limit and the forwarded
+   * rate is a lower bound.
+   */
+  udpTunDropShare: number;
   tcpLatUs: number;
   udpLatUs: number;
   /** Translator CPU during the latency tests (one packet at a time), as a share of one core: what a busy poll costs. */
@@ -161,6 +167,7 @@ export function record(translator: string, run: number, dir: string, lastCpu: nu
     udpCpuCores: ticks! / tck! / udpWall,
     udpCpuUsPerPkt: datagrams > 0 ? (ticks! / tck! / datagrams) * 1e6 : NaN,
     udpTunDrops: drops!,
+    udpTunDropShare: sent! > 0 ? drops! / sent! : NaN,
     tcpLatUs: qperfLatencyUs(q, 'tcp_lat'),
     udpLatUs: qperfLatencyUs(q, 'udp_lat'),
     latCpuCores: latCpu === undefined ? NaN : latCpu[0] / latCpu[1] / (latCpu[3] - latCpu[2]),
@@ -214,11 +221,12 @@ const FIGURES: Figure[] = [
   { key: 'udpSentPps', label: 'UDP 64-octet packets sent (udpflood, sendmmsg on core 1), kpps', digits: 0, lowerIsBetter: false },
   { key: 'udpLinkRxPps', label: 'IP packets of the flood arriving at the server veth (a UDP GSO super-packet counts once), kpps', digits: 0, lowerIsBetter: false },
   { key: 'udpTunDrops', label: 'UDP packets dropped at the TUN queue (per run)', digits: 0, lowerIsBetter: true },
+  { key: 'udpTunDropShare', label: 'the same, % of the packets sent (near 0: the generator was the limit, not the process under test)', digits: 1, lowerIsBetter: true },
 ];
 
 function scaled(f: Figure, v: number): number {
   if (/Pps$/.test(f.key)) return v / 1e3;
-  if (/CpuCores$|Busy$|Softirq$/.test(f.key)) return v * 100;
+  if (/CpuCores$|Busy$|Softirq$|Share$/.test(f.key)) return v * 100;
   return v;
 }
 
