@@ -20,7 +20,7 @@
  * What the translator host receives is what a UDP socket would send, but the frame goes straight
  * to the veth's driver, without the client's UDP and IP output (socket accounting, routing,
  * neighbour lookup, netfilter, qdisc) per packet: with TAYGA on this 2-core machine a UDP socket
- * with sendmmsg offered 179-191 kpps, this 265-270 kpps, where TAYGA forwards about 147. iperf3
+ * with sendmmsg offered 179-191 kpps, this 265-279 kpps, where TAYGA forwards about 145. iperf3
  * -u (one sendto(2) per packet) did worse. The packets are counted and dropped at the server's
  * veth by an nftables rule (run.sh), not read by a sink on core 1. trafgen pins its process i to
  * CPU i whatever taskset says, which puts it on the translator's core; this program pins nothing,
